@@ -1,0 +1,46 @@
+"""The only code that touches the channel layer: pushes rendered HTML to every agent's browser.
+
+Broadcasts are deferred to `transaction.on_commit` here, so no caller can push a change that is
+later rolled back; a Redis failure is logged (robust=True), never turned into a failed write
+whose data has already committed."""
+
+import logging
+from dataclasses import dataclass, field
+from functools import partial
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+INBOX_GROUP = "inbox"
+EVENT_TYPE = "inbox.html"
+
+
+@dataclass
+class Changes:
+    """What one write changed, by primary key; rendered into one frame."""
+
+    new_messages: list[int] = field(default_factory=list)
+    changed_messages: list[int] = field(default_factory=list)
+    conversations: list[int] = field(default_factory=list)
+    new_notes: list[int] = field(default_factory=list)
+    deleted_notes: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return any((self.new_messages, self.changed_messages, self.conversations, self.new_notes, self.deleted_notes))
+
+
+def broadcast(changes: Changes) -> None:
+    """Push `changes` to every agent once the current transaction commits."""
+    if changes:
+        transaction.on_commit(partial(_push, changes), robust=True)
+
+
+def _push(changes: Changes) -> None:
+    from inbox import frames
+
+    html = frames.render(changes)
+    if html.strip():
+        async_to_sync(get_channel_layer().group_send)(INBOX_GROUP, {"type": EVENT_TYPE, "html": html})
