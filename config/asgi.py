@@ -1,4 +1,5 @@
-"""The ASGI application: HTTP through Django, `/ws/inbox/` through Channels."""
+"""The ASGI application: Meta's webhook on its fast path, other HTTP through Django,
+`/ws/inbox/` through Channels."""
 
 import os
 
@@ -13,10 +14,17 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from inbox.routing import websocket_urlpatterns  # noqa: E402
+from config import background  # noqa: E402
+from webhook.asgi import WebhookFastPath  # noqa: E402
 
-application = ProtocolTypeRouter(
+router = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": WebhookFastPath(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+
+async def application(scope, receive, send):
+    background.ensure_started()
+    await router(scope, receive, send)

@@ -53,13 +53,19 @@ def main() -> None:
     manage("collectstatic", "--noinput", "-v", "0")
     manage("ensure_superuser")
 
+    # With Redis, media downloads run in a worker process of their own; without it they must
+    # run inside the server, the only process whose websockets the in-memory layer reaches.
+    separate_worker = bool(os.environ.get("REDIS_URL"))
+    if separate_worker:
+        os.environ["RUN_TASKS_IN_SERVER"] = "False"
     children = [
         subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(args.port), "config.asgi:application"],
             cwd=BASE_DIR,
         ),
-        subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=BASE_DIR),
     ]
+    if separate_worker:
+        children.append(subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=BASE_DIR))
     base_url = f"http://127.0.0.1:{args.port}"
     if args.demo:
         children.append(
@@ -102,7 +108,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    while all(child.poll() is None for child in children[:2]):
+    while children[0].poll() is None:
         time.sleep(0.5)
     stop()
 

@@ -126,6 +126,9 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Tasks run in a thread of each server process (config/background.py) unless this is False and
+# separate `db_worker` processes run them, which needs REDIS_URL for their live updates.
+RUN_TASKS_IN_SERVER = env_bool("RUN_TASKS_IN_SERVER", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -197,7 +200,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "inbox": {"handlers": ["stdout"], "level": LOG_LEVEL},
-        "webhook": {"handlers": ["stdout"], "level": LOG_LEVEL},
+        "inbox": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        "webhook": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
     },
 }

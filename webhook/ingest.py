@@ -34,6 +34,11 @@ def process_delivery(delivery: Delivery) -> bool:
             processed_at=timezone.now(),
         )
         return False
+    _mark_processed(delivery, parsed)
+    return True
+
+
+def _mark_processed(delivery: Delivery, parsed: payload.Parsed) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
         state=Delivery.PROCESSED,
         error="",
@@ -42,7 +47,19 @@ def process_delivery(delivery: Delivery) -> bool:
         messages=len(parsed.messages),
         statuses=len(parsed.statuses),
     )
-    return True
+
+
+def process_deliveries(deliveries: list[Delivery]) -> None:
+    """Apply a batch of stored deliveries in one transaction (one commit, one broadcast per
+    delivery); if any of them raises, fall back to one transaction each so the others still
+    land and only the broken one is marked failed."""
+    try:
+        with transaction.atomic():
+            for delivery in deliveries:
+                _mark_processed(delivery, apply(bytes(delivery.body), received_at=delivery.received_at))
+    except Exception:
+        for delivery in deliveries:
+            process_delivery(delivery)
 
 
 def apply(body: bytes, *, received_at=None) -> payload.Parsed:
