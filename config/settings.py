@@ -199,8 +199,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Our loggers propagate to the root handler (so test log capture sees them too); others
+    # only reach it from WARNING up.
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
     "loggers": {
-        "inbox": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
-        "webhook": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        "inbox": {"level": LOG_LEVEL},
+        "webhook": {"level": LOG_LEVEL},
+        "config": {"level": LOG_LEVEL},
     },
 }
