@@ -8,76 +8,14 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Case, F, Max, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
-from inbox import realtime, statuses
-from inbox.models import Conversation, FormerNumber, Message, Note, StatusEvent
+from inbox import receive, realtime, statuses
+from inbox.models import Conversation, FormerNumber, Message, Note
 
 logger = logging.getLogger(__name__)
-
-# Inbound types that are not something for staff to read: they don't raise the unread count.
-NOT_UNREAD_TYPES = ("reaction", "system", "request_welcome")
-# Inbound types that don't come from the customer typing, so they don't open the 24-hour window.
-NO_WINDOW_TYPES = ("system",)
-
-
-def lock_wamid(message_id: str) -> None:
-    """Serialise work on one wamid until the transaction ends (PostgreSQL only; SQLite already
-    serialises writers). Closes the race where a status webhook and the send that created the
-    message commit at the same moment and each misses the other."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [message_id])
-
-
-def find_conversation(*, phone_number_id: str, wa_id: str | None, user_id: str | None) -> Conversation | None:
-    if wa_id:
-        found = Conversation.objects.filter(phone_number_id=phone_number_id, phone_number=wa_id).first()
-        if found:
-            return found
-        former = FormerNumber.objects.filter(phone_number_id=phone_number_id, wa_id=wa_id).first()
-        if former:
-            return former.conversation
-    if user_id:
-        return Conversation.objects.filter(phone_number_id=phone_number_id, user_id=user_id).first()
-    return None
-
-
-def get_or_create_conversation(
-    *, phone_number_id: str, wa_id: str | None, user_id: str | None, name: str = ""
-) -> Conversation:
-    """The customer's conversation with this business number, created on first contact.
-    Links a wa_id and a BSUID seen together. Call inside a transaction."""
-    conversation = find_conversation(phone_number_id=phone_number_id, wa_id=wa_id, user_id=user_id)
-    if conversation is None:
-        key = {"phone_number": wa_id} if wa_id else {"user_id": user_id}
-        conversation, _ = Conversation.objects.get_or_create(
-            phone_number_id=phone_number_id,
-            **key,
-            defaults={"contact_name": name, "user_id": user_id, "phone_number": wa_id},
-        )
-    updates: dict[str, Any] = {}
-    if name and conversation.contact_name != name:
-        updates["contact_name"] = name
-    if user_id and not conversation.user_id:
-        updates["user_id"] = user_id
-    if wa_id and not conversation.phone_number:
-        updates["phone_number"] = wa_id
-    if updates:
-        try:
-            with transaction.atomic():
-                Conversation.objects.filter(pk=conversation.pk).update(**updates)
-        except IntegrityError:
-            # The id already belongs to another conversation; keep the name at least.
-            updates = {"contact_name": name} if "contact_name" in updates else {}
-            Conversation.objects.filter(pk=conversation.pk).update(**updates)
-        for attr, value in updates.items():
-            setattr(conversation, attr, value)
-    return conversation
-
 
 def receive_message(
     *,
@@ -94,72 +32,22 @@ def receive_message(
     """Store an inbound message once. Returns (message, created); a duplicate changes nothing.
     `fields` holds the remaining Message fields (text_body, media_*, location, reply_to, ...).
     Pass `changes` to collect the broadcast for a batch; otherwise it is sent here."""
+    item = receive.Incoming(
+        phone_number_id=phone_number_id,
+        message_id=message_id,
+        message_type=message_type,
+        timestamp=timestamp,
+        from_number=from_number,
+        from_user_id=from_user_id,
+        from_name=from_name,
+        fields=fields or {},
+    )
     with transaction.atomic():
-        conversation = get_or_create_conversation(
-            phone_number_id=phone_number_id, wa_id=from_number, user_id=from_user_id, name=from_name
-        )
-        message, created = _insert_message(
-            conversation=conversation,
-            phone_number_id=phone_number_id,
-            message_id=message_id,
-            direction=Message.INBOUND,
-            message_type=message_type,
-            timestamp=timestamp,
-            from_number=from_number,
-            from_user_id=from_user_id,
-            from_name=from_name,
-            status=statuses.RECEIVED,
-            **(fields or {}),
-        )
-        if created:
-            _count_message(message)
-            pending = changes if changes is not None else realtime.Changes()
-            pending.new_messages.append(message.pk)
-            pending.conversations.append(conversation.pk)
-            if changes is None:
-                realtime.broadcast(pending)
+        pending = changes if changes is not None else realtime.Changes()
+        [(message, created)] = receive.receive_messages([item], changes=pending)
+        if changes is None:
+            realtime.broadcast(pending)
     return message, created
-
-
-def _insert_message(**values: Any) -> tuple[Message, bool]:
-    """Insert unless (business number, wamid) exists; the unique constraint decides, so two
-    deliveries racing in parallel still leave one row."""
-    try:
-        with transaction.atomic():
-            return Message.objects.create(**values), True
-    except IntegrityError:
-        existing = Message.objects.filter(
-            phone_number_id=values["phone_number_id"], message_id=values["message_id"]
-        ).first()
-        if existing is None:
-            raise
-        return existing, False
-
-
-def _count_message(message: Message) -> None:
-    """Fold a newly stored message into its conversation's counters in one UPDATE, ordered by
-    Meta's timestamps so a late delivery of an older message doesn't become the newest."""
-    ts = message.timestamp
-    is_newest = Q(last_message_at__isnull=True) | Q(last_message_at__lte=ts)
-    updates: dict[str, Any] = {
-        "message_count": F("message_count") + 1,
-        "last_message_at": Case(
-            When(is_newest, then=Value(ts)), default=F("last_message_at"), output_field=models.DateTimeField()
-        ),
-        "last_message": Case(
-            When(is_newest, then=Value(message.pk)), default=F("last_message"), output_field=models.BigIntegerField()
-        ),
-    }
-    if message.is_inbound:
-        if message.message_type not in NOT_UNREAD_TYPES:
-            updates["unread_count"] = F("unread_count") + 1
-        if message.message_type not in NO_WINDOW_TYPES:
-            updates["last_inbound_at"] = Case(
-                When(last_inbound_at__isnull=True, then=Value(ts)),
-                default=Greatest(F("last_inbound_at"), Value(ts)),
-                output_field=models.DateTimeField(),
-            )
-    Conversation.objects.filter(pk=message.conversation_id).update(**updates)
 
 
 def record_outbound_message(
@@ -168,7 +56,7 @@ def record_outbound_message(
     """Store a message the Graph API accepted, apply status webhooks that arrived before it,
     and broadcast it."""
     with transaction.atomic():
-        message, created = _insert_message(
+        message = Message(
             conversation=conversation,
             phone_number_id=conversation.phone_number_id,
             message_id=message_id,
@@ -180,23 +68,15 @@ def record_outbound_message(
             author=author,
             **fields,
         )
-        if created:
-            _count_message(message)
-            lock_wamid(message_id)
-            apply_pending_statuses(message)
+        if receive.insert_messages([message]):
+            receive.count_messages([message])
+            receive.lock_wamid(message_id)
+            receive.apply_pending_statuses(message)
             realtime.broadcast(realtime.Changes(new_messages=[message.pk], conversations=[conversation.pk]))
+        else:
+            message = Message.objects.get(phone_number_id=conversation.phone_number_id, message_id=message_id)
     message.refresh_from_db()
     return message
-
-
-def apply_pending_statuses(message: Message) -> None:
-    """Raise a message to the best status already recorded for its wamid."""
-    events = StatusEvent.objects.filter(message_id=message.message_id)
-    best = max(events, key=lambda e: statuses.rank(e.status) or -1, default=None)
-    if best is not None:
-        Message.objects.filter(pk=message.pk).advance_status(
-            best.status, error_code=best.error_code, error_message=best.error_message
-        )
 
 
 def record_status(
@@ -213,32 +93,22 @@ def record_status(
 ) -> bool:
     """Keep a status event once and move its message's status forward. Returns True when the
     event was new. Events for messages not stored yet wait for `apply_pending_statuses`."""
+    item = receive.Status(
+        phone_number_id=phone_number_id,
+        message_id=message_id,
+        status=status,
+        timestamp=timestamp,
+        recipient_number=recipient_number,
+        error_code=error_code,
+        error_message=error_message,
+        payload=payload or {},
+    )
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                StatusEvent.objects.create(
-                    message_id=message_id,
-                    phone_number_id=phone_number_id,
-                    recipient_number=recipient_number,
-                    status=status,
-                    timestamp=timestamp,
-                    error_code=error_code,
-                    error_message=error_message,
-                    payload=payload or {},
-                )
-        except IntegrityError:
-            return False
-        messages = Message.objects.filter(phone_number_id=phone_number_id, message_id=message_id)
-        changed = messages.advance_status(status, error_code=error_code, error_message=error_message)
-        if not changed and not messages.exists():
-            lock_wamid(message_id)
-            changed = messages.advance_status(status, error_code=error_code, error_message=error_message)
-        if changed:
-            pending = changes if changes is not None else realtime.Changes()
-            pending.changed_messages.extend(messages.values_list("pk", flat=True))
-            if changes is None:
-                realtime.broadcast(pending)
-    return True
+        pending = changes if changes is not None else realtime.Changes()
+        created = receive.record_statuses([item], changes=pending)
+        if changes is None:
+            realtime.broadcast(pending)
+    return bool(created)
 
 
 def change_customer_number(
@@ -294,7 +164,7 @@ def recount(conversation: Conversation) -> None:
     """Recompute a conversation's derived fields from its messages."""
     messages = Message.objects.filter(conversation=conversation)
     last = messages.order_by("-timestamp", "-id").first()
-    inbound = messages.filter(direction=Message.INBOUND).exclude(message_type__in=NO_WINDOW_TYPES)
+    inbound = messages.filter(direction=Message.INBOUND).exclude(message_type__in=receive.NO_WINDOW_TYPES)
     Conversation.objects.filter(pk=conversation.pk).update(
         message_count=messages.count(),
         unread_count=conversation.unread_count,

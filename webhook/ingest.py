@@ -1,17 +1,18 @@
-"""Stored deliveries → inbox state, in one transaction per delivery, idempotent on Meta's ids.
+"""Stored deliveries → inbox state, in one transaction per batch, idempotent on Meta's ids.
 
-A delivery that raises is marked failed with the error and left for `replay_deliveries`; the
+A delivery that raises is marked failed with the error and left for `replay_deliveries`; its
 transaction rolls back whole, so a replay starts from a clean slate."""
 
 import logging
 import traceback
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from inbox import actions, realtime
+from inbox import actions, realtime, receive
 from inbox.models import Message
 from webhook import payload
 from webhook.models import Delivery
@@ -24,7 +25,7 @@ def process_delivery(delivery: Delivery) -> bool:
     failed (never raised: the delivery is already safe and Meta must get its 200)."""
     try:
         with transaction.atomic():
-            parsed = apply(bytes(delivery.body), received_at=delivery.received_at)
+            _mark_processed([delivery], [apply(bytes(delivery.body), received_at=delivery.received_at)])
     except Exception as exc:
         logger.exception("delivery %s failed", delivery.pk)
         Delivery.objects.filter(pk=delivery.pk).update(
@@ -34,84 +35,110 @@ def process_delivery(delivery: Delivery) -> bool:
             processed_at=timezone.now(),
         )
         return False
-    _mark_processed(delivery, parsed)
     return True
 
 
-def _mark_processed(delivery: Delivery, parsed: payload.Parsed) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(
-        state=Delivery.PROCESSED,
-        error="",
-        attempts=F("attempts") + 1,
-        processed_at=timezone.now(),
-        messages=len(parsed.messages),
-        statuses=len(parsed.statuses),
-    )
+def _mark_processed(deliveries: list[Delivery], parsed: list[payload.Parsed]) -> None:
+    """One UPDATE per distinct (messages, statuses) count pair rather than per delivery."""
+    by_counts: dict[tuple[int, int], list[int]] = {}
+    for delivery, result in zip(deliveries, parsed, strict=True):
+        by_counts.setdefault((len(result.messages), len(result.statuses)), []).append(delivery.pk)
+    now = timezone.now()
+    for (messages, statuses), pks in by_counts.items():
+        Delivery.objects.filter(pk__in=pks).update(
+            state=Delivery.PROCESSED,
+            error="",
+            attempts=F("attempts") + 1,
+            processed_at=now,
+            messages=messages,
+            statuses=statuses,
+        )
 
 
 def process_deliveries(deliveries: list[Delivery]) -> None:
-    """Apply a batch of stored deliveries in one transaction (one commit, one broadcast per
-    delivery); if any of them raises, fall back to one transaction each so the others still
-    land and only the broken one is marked failed."""
+    """Apply a batch of stored deliveries in one transaction (one commit, one broadcast); if
+    any of them raises, fall back to one transaction each so the others still land and only
+    the broken one is marked failed."""
     try:
         with transaction.atomic():
-            for delivery in deliveries:
-                _mark_processed(delivery, apply(bytes(delivery.body), received_at=delivery.received_at))
+            _mark_processed(deliveries, apply_batch([(bytes(d.body), d.received_at) for d in deliveries]))
     except Exception:
         for delivery in deliveries:
             process_delivery(delivery)
 
 
 def apply(body: bytes, *, received_at=None) -> payload.Parsed:
-    """Turn a webhook body into inbox state. Call inside a transaction."""
-    parsed = payload.parse(body)
-    fallback_time = received_at or timezone.now()
+    """Turn one webhook body into inbox state. Call inside a transaction."""
+    return apply_batch([(body, received_at)])[0]
+
+
+def apply_batch(bodies: list[tuple[bytes, datetime | None]]) -> list[payload.Parsed]:
+    """Turn webhook bodies (with the time each was received, the fallback for a missing Meta
+    timestamp) into inbox state with one batch of queries and one broadcast. Call inside a
+    transaction. Messages go before statuses: a status may be for a message in the batch."""
+    now = timezone.now()
+    results = []
+    incoming: list[receive.Incoming] = []
+    status_items: list[receive.Status] = []
+    number_changes: dict[tuple[str, str], payload.NumberChange] = {}
+    for body, received_at in bodies:
+        parsed = payload.parse(body)
+        results.append(parsed)
+        fallback_time = received_at or now
+        for item in parsed.ignored:
+            logger.info("ignored %s: %s", item.field or "payload", item.reason)
+        for event in parsed.messages:
+            incoming.append(_incoming(event, fallback_time))
+            if event.number_change:
+                number_changes[(event.phone_number_id, event.message_id)] = event.number_change
+        status_items.extend(_status(event, fallback_time) for event in parsed.statuses)
+
     changes = realtime.Changes()
-    for item in parsed.ignored:
-        logger.info("ignored %s: %s", item.field or "payload", item.reason)
-    # Messages before statuses: a status in the same POST may be for a message in it.
-    for message in sorted(parsed.messages, key=lambda m: (m.timestamp or fallback_time, m.message_id)):
-        apply_message(message, fallback_time=fallback_time, changes=changes)
+    incoming.sort(key=lambda i: (i.timestamp, i.message_id))
+    for message, created in receive.receive_messages(incoming, changes=changes):
+        if not created:
+            continue
+        change = number_changes.get((message.phone_number_id, message.message_id))
+        if change:
+            actions.change_customer_number(
+                conversation=message.conversation,
+                new_wa_id=change.new_wa_id,
+                new_user_id=change.new_user_id,
+                changed_at=message.timestamp,
+            )
+        if message.media_state == Message.MEDIA_PENDING:
+            on_media_message(message)
     # Sorted by wamid so concurrent deliveries take wamid locks in one order.
-    for status in sorted(parsed.statuses, key=lambda s: (s.message_id, s.status)):
-        actions.record_status(
-            phone_number_id=status.phone_number_id,
-            message_id=status.message_id,
-            status=status.status,
-            timestamp=status.timestamp or fallback_time,
-            recipient_number=status.recipient_number,
-            error_code=status.error_code,
-            error_message=status.error_message,
-            payload=status.raw,
-            changes=changes,
-        )
+    status_items.sort(key=lambda s: (s.message_id, s.status))
+    receive.record_statuses(status_items, changes=changes)
     realtime.broadcast(_dedupe(changes))
-    return parsed
+    return results
 
 
-def apply_message(event: payload.InboundMessage, *, fallback_time, changes: realtime.Changes) -> None:
-    timestamp = event.timestamp or fallback_time
-    message, created = actions.receive_message(
+def _incoming(event: payload.InboundMessage, fallback_time: datetime) -> receive.Incoming:
+    return receive.Incoming(
         phone_number_id=event.phone_number_id,
         message_id=event.message_id,
         message_type=event.message_type,
-        timestamp=timestamp,
+        timestamp=event.timestamp or fallback_time,
         from_number=event.from_number,
         from_user_id=event.from_user_id,
         from_name=event.from_name,
         fields=message_fields(event),
-        changes=changes,
     )
-    if created and event.number_change:
-        change = event.number_change
-        actions.change_customer_number(
-            conversation=message.conversation,
-            new_wa_id=change.new_wa_id,
-            new_user_id=change.new_user_id,
-            changed_at=timestamp,
-        )
-    if created and message.media_state == Message.MEDIA_PENDING:
-        on_media_message(message)
+
+
+def _status(event: payload.StatusUpdate, fallback_time: datetime) -> receive.Status:
+    return receive.Status(
+        phone_number_id=event.phone_number_id,
+        message_id=event.message_id,
+        status=event.status,
+        timestamp=event.timestamp or fallback_time,
+        recipient_number=event.recipient_number,
+        error_code=event.error_code,
+        error_message=event.error_message,
+        payload=event.raw,
+    )
 
 
 def on_media_message(message: Message) -> None:

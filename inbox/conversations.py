@@ -1,0 +1,86 @@
+"""Finding the conversation a customer's message belongs to, for one sender or a batch.
+
+A conversation is keyed by the business number and the customer's wa_id, or their BSUID when
+Meta withholds the number. A wa_id and a BSUID seen together are linked; a former number (after
+`user_changed_number`) still leads to the same conversation. Call inside a transaction."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from inbox.models import Conversation, FormerNumber
+
+Sender = tuple[str, str | None, str | None]  # (phone_number_id, wa_id, user_id)
+
+
+def for_sender(*, phone_number_id: str, wa_id: str | None, user_id: str | None, name: str = "") -> Conversation:
+    key = (phone_number_id, wa_id, user_id)
+    return for_senders({key: name})[key]
+
+
+def for_senders(senders: dict[Sender, str]) -> dict[Sender, Conversation]:
+    """The conversation of each sender (mapped to their profile name), created on first
+    contact; a few queries for the whole batch."""
+    numbers = {s[0] for s in senders}
+    wa_ids = {s[1] for s in senders if s[1]}
+    user_ids = {s[2] for s in senders if s[2]}
+    found = Conversation.objects.filter(phone_number_id__in=numbers).filter(
+        Q(phone_number__in=wa_ids) | Q(user_id__in=user_ids)
+    )
+    by_wa_id = {(c.phone_number_id, c.phone_number): c for c in found if c.phone_number}
+    by_user_id = {(c.phone_number_id, c.user_id): c for c in found if c.user_id}
+    unmatched = {s[1] for s in senders if s[1] and (s[0], s[1]) not in by_wa_id}
+    if unmatched:
+        formers = FormerNumber.objects.filter(phone_number_id__in=numbers, wa_id__in=unmatched)
+        for former in formers.select_related("conversation"):
+            by_wa_id[(former.phone_number_id, former.wa_id)] = former.conversation
+
+    result = {}
+    for sender, name in senders.items():
+        phone_number_id, wa_id, user_id = sender
+        conversation = (wa_id and by_wa_id.get((phone_number_id, wa_id))) or (
+            user_id and by_user_id.get((phone_number_id, user_id))
+        )
+        if not conversation:
+            conversation = _create(phone_number_id=phone_number_id, wa_id=wa_id, user_id=user_id, name=name)
+        _link(conversation, wa_id=wa_id, user_id=user_id, name=name)
+        if wa_id:
+            by_wa_id.setdefault((phone_number_id, wa_id), conversation)
+        if user_id:
+            by_user_id.setdefault((phone_number_id, user_id), conversation)
+        result[sender] = conversation
+    return result
+
+
+def _create(*, phone_number_id: str, wa_id: str | None, user_id: str | None, name: str) -> Conversation:
+    # get_or_create: a concurrent first message from the same customer finds the other's row.
+    key = {"phone_number": wa_id} if wa_id else {"user_id": user_id}
+    conversation, _ = Conversation.objects.get_or_create(
+        phone_number_id=phone_number_id,
+        **key,
+        defaults={"contact_name": name, "user_id": user_id, "phone_number": wa_id},
+    )
+    return conversation
+
+
+def _link(conversation: Conversation, *, wa_id: str | None, user_id: str | None, name: str) -> None:
+    """Record a new profile name, and an id of the customer the conversation lacked."""
+    updates: dict[str, Any] = {}
+    if name and conversation.contact_name != name:
+        updates["contact_name"] = name
+    if user_id and not conversation.user_id:
+        updates["user_id"] = user_id
+    if wa_id and not conversation.phone_number:
+        updates["phone_number"] = wa_id
+    if not updates:
+        return
+    try:
+        with transaction.atomic():
+            Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    except IntegrityError:
+        # The id already belongs to another conversation; keep the name at least.
+        updates = {"contact_name": name} if "contact_name" in updates else {}
+        Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    for attr, value in updates.items():
+        setattr(conversation, attr, value)
