@@ -216,7 +216,7 @@ def media_object(app: "FakeGraphApp", media_id: str, request: Request) -> Respon
             "url": url,
             "mime_type": stored.mime_type,
             "sha256": stored.sha256_hex,
-            "file_size": len(stored.data),
+            "file_size": len(stored.data) if stored.reported_size is None else stored.reported_size,
             "id": media_id,
         }
     )

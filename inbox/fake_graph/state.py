@@ -86,6 +86,8 @@ class StoredMedia:
     data: bytes
     mime_type: str
     filename: str = ""
+    # What the media lookup claims as `file_size` when a test wants it to differ from the bytes.
+    reported_size: int | None = None
 
     @property
     def sha256_hex(self) -> str:
