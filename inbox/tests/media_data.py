@@ -6,8 +6,10 @@ import hashlib
 from io import BytesIO
 from typing import Any
 
+from django.core.files.base import ContentFile
 from PIL import Image
 
+from inbox.media_names import extension_for
 from inbox.models import Message
 from inbox.tests.factories import make_message
 
@@ -51,3 +53,19 @@ def make_media_message(
 def stored_files(root) -> list[str]:
     """Every file under MEDIA_ROOT, relative, sorted."""
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def make_downloaded_message(
+    *, data: bytes, message_type: str = "image", mime_type: str = "image/jpeg", filename: str = "photo.jpg",
+    thumbnail: bytes | None = None, **overrides: Any
+) -> Message:
+    """A media message whose file is already stored (as `inbox.media.download` leaves it)."""
+    message = make_media_message(data=data, message_type=message_type, mime_type=mime_type, **overrides)
+    message.media_file.save(f"{message.pk}-test{extension_for(mime_type)}", ContentFile(data), save=False)
+    if thumbnail is not None:
+        message.media_thumbnail.save(f"{message.pk}-test.webp", ContentFile(thumbnail), save=False)
+    message.media_state = Message.MEDIA_DOWNLOADED
+    message.media_size = len(data)
+    message.media_filename = filename
+    message.save()
+    return message
