@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from inbox import actions
+from inbox import actions, media
 from inbox.models import Conversation, FormerNumber, Message, MessageTemplate, Note, StatusEvent
 
 admin.site.site_header = "WhatsApp inbox administration"
@@ -127,6 +127,19 @@ class MessageAdmin(ReadOnlyAdmin):
         ("Meta's payload", {"fields": ["payload_json"]}),
     ]
     readonly_fields = ["conversation_link", "media_preview", "payload_json"]
+    actions = ["retry_media_downloads"]
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("inbox.change_message")
+
+    @admin.action(description="Retry media downloads", permissions=["retry"])
+    def retry_media_downloads(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
+        queued = media.retry(queryset)
+        self.message_user(
+            request,
+            f"Queued {queued} media download(s) again. Downloaded files, messages without media and "
+            "downloads already in progress or scheduled were left alone.",
+        )
 
     @admin.display(description="From number", ordering="from_number")
     def sender(self, message: Message) -> str:
@@ -321,7 +334,22 @@ class MessageTemplateAdmin(ReadOnlyAdmin):
     search_fields = ["name", "template_id"]
     fields = ["name", "language", "category", "status", "waba_id", "template_id", "synced_at", "components_json"]
     readonly_fields = ["components_json"]
+    actions = ["sync_from_meta"]
 
     @admin.display(description="Components")
     def components_json(self, template: MessageTemplate) -> SafeString:
         return pretty_json(template.components)
+
+    @admin.action(description="Sync templates from Meta (all of them, whatever is selected)")
+    def sync_from_meta(self, request: HttpRequest, queryset: QuerySet) -> None:
+        from django.contrib import messages
+
+        from inbox import whatsapp
+        from inbox.template_sync import SyncError, sync_templates
+
+        try:
+            result = sync_templates()
+        except (SyncError, whatsapp.GraphError) as exc:
+            self.message_user(request, f"Templates not synced: {getattr(exc, 'reason', exc)}", messages.ERROR)
+            return
+        self.message_user(request, f"Templates synced: {result}.", messages.SUCCESS)
