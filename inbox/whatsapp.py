@@ -11,7 +11,7 @@ callers (`inbox.outbound`, `inbox.media`, `sync_templates`) decide what to keep.
                      reply_to=None) -> response dict
     send_template(phone_number_id, to, name, language, components=None) -> response dict
     sent_message_id(response) -> the wamid of an accepted send
-    mark_read(phone_number_id, wamid, typing=True) -> {"success": True}
+    mark_read(phone_number_id, wamid, typing=True, *, timeout=None) -> {"success": True}
     get_media(media_id, phone_number_id=None) -> {"url", "mime_type", "sha256" (hex), "file_size", "id", ...}
     download(url, *, max_bytes, into=None) -> Downloaded(content_type, size, sha256_hex, content)
     upload_media(phone_number_id, file, mime_type, filename="upload") -> media id
@@ -283,10 +283,10 @@ def _recipient(to: str) -> dict[str, str]:
     return {"recipient": to}
 
 
-def send_message(phone_number_id: str, payload: dict) -> dict:
+def send_message(phone_number_id: str, payload: dict, *, timeout: tuple[float, float] | None = None) -> dict:
     """POST any message body to /<PNID>/messages; returns Meta's response."""
     body = {"messaging_product": "whatsapp", **payload}
-    return _json("POST", f"{base_url()}/{phone_number_id}/messages", json=body)
+    return _json("POST", f"{base_url()}/{phone_number_id}/messages", json=body, timeout=timeout)
 
 
 def _message(to: str, message_type: str, content: dict, reply_to: str | None = None) -> dict:
@@ -340,13 +340,15 @@ def sent_message_id(response: dict) -> str:
     raise GraphUnavailable("the response named no message id")
 
 
-def mark_read(phone_number_id: str, wamid: str, typing: bool = True) -> dict:
+def mark_read(
+    phone_number_id: str, wamid: str, typing: bool = True, *, timeout: tuple[float, float] | None = None
+) -> dict:
     """Blue ticks for the customer on `wamid` (and everything before it); with `typing` the
     customer also sees "typing…" until the reply or for 25 seconds."""
     body: dict[str, Any] = {"status": "read", "message_id": wamid}
     if typing:
         body["typing_indicator"] = {"type": "text"}
-    return send_message(phone_number_id, body)
+    return send_message(phone_number_id, body, timeout=timeout)
 
 
 # Media: a media id → a short-lived URL (5 minutes at Meta) → the bytes, both with the token.
