@@ -1,8 +1,8 @@
 """The admin's bulk "Retry media downloads" action on messages."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 

@@ -6,12 +6,9 @@ Also the Retry button of a failed download."""
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterator
-from functools import wraps
-from typing import IO, Any, Callable
+from typing import IO
 
 from asgiref.sync import sync_to_async
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -22,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from inbox import byte_ranges, media
 from inbox.media_names import base_mime_type
 from inbox.models import Message
+from inbox.views.access import staff_required
 
 logger = logging.getLogger(__name__)
 
@@ -32,20 +30,6 @@ INLINE_PREFIXES = ("image/", "video/", "audio/")
 # Types that can carry script even as a "picture".
 NEVER_INLINE = frozenset({"image/svg+xml", "text/html", "application/xhtml+xml", "text/xml", "application/xml"})
 FALLBACK_TYPE = "application/octet-stream"
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous visitors go to the login page; logged-in non-staff users get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_safe
