@@ -2,8 +2,8 @@
 simulator (no token needed; the server listens on 127.0.0.1):
 
     POST /_control/fail    {"mode": "rate_limit"|"pair_rate_limit"|"window_closed"|"token_expired"|
-                            "server_error"|"timeout"|"undeliverable"|"error", "count": 1 (-1: until reset),
-                            "path": "/messages" (optional substring), "seconds": 30 (timeout),
+                            "server_error"|"timeout"|"slow"|"undeliverable"|"error", "count": 1 (-1: until reset),
+                            "path": "/messages" (optional substring), "seconds": 30 (timeout, slow),
                             "code"/"message"/"details"/"http_status" (mode "error")}
     POST /_control/reset   forget faults, revoked tokens and clock changes
     POST /_control/revoke  {"token": "..."}: that token now gets error 190

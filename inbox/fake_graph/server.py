@@ -61,6 +61,10 @@ class FakeGraphApp:
             # Hold the connection without answering: the client's read timeout has to trip.
             self.state.stopping.wait(fault.seconds)
             return graph.Response(status=504, body=b"")
+        if fault is not None and fault.mode == "slow":
+            # Answer normally, late: e.g. to watch a media download in progress.
+            self.state.stopping.wait(fault.seconds)
+            fault = None
         if fault is not None and fault.mode != "undeliverable":
             error = {**fault.error, "fbtrace_id": "AFakeFault" + fault.mode}
             return graph.json_response({"error": error}, fault.status)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from inbox.fake_graph.templates import default_templates
 
 # What each fault mode answers: (HTTP status, Meta error body). `timeout` holds the request
-# open instead, `undeliverable` accepts the send and later reports it failed.
+# open instead, `slow` answers normally after `seconds`, `undeliverable` accepts the send and
+# later reports it failed.
 FAULTS: dict[str, tuple[int, dict]] = {
     "rate_limit": (
         400,
@@ -64,6 +65,7 @@ FAULTS: dict[str, tuple[int, dict]] = {
     ),
     "undeliverable": (200, {}),
     "timeout": (0, {}),
+    "slow": (200, {}),
 }
 
 

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from inbox import media
+from inbox.fake_graph.graph import ATTACHMENT_PATH
 from inbox.models import Message
 from inbox.tests.media_data import (
     MEDIA_ID,
@@ -149,3 +150,15 @@ def test_the_thumbnail_is_upright_for_a_rotated_phone_photo(fake_graph):
     message.refresh_from_db()
     with Image.open(message.media_thumbnail.open("rb")) as thumbnail:
         assert thumbnail.size == (240, 480)
+
+
+def test_a_slow_answer_from_meta_is_waited_for(fake_graph):
+    photo = jpeg_bytes()
+    fake_graph.add_media(MEDIA_ID, photo, "image/jpeg")
+    fake_graph.fail_next("slow", path=ATTACHMENT_PATH, seconds=0.5)
+    message = make_media_message(data=photo)
+
+    media.download(message.pk)
+
+    message.refresh_from_db()
+    assert message.media_state == Message.MEDIA_DOWNLOADED
