@@ -36,6 +36,14 @@ def admin_link(obj: Any, label: str) -> SafeString:
     return format_html('<a href="{}">{}</a>', url, label)
 
 
+def _url_or_none(name: str, pk: int) -> str | None:
+    """The inbox's media URLs, when the media views are installed."""
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return None
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records written by the webhook or Meta's API: viewable, never edited by hand (counters
     and live updates would go out of step)."""
@@ -159,14 +167,12 @@ class MessageAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Media file")
     def media_preview(self, message: Message) -> SafeString | str:
-        if message.media_state != Message.MEDIA_DOWNLOADED:
+        url = _url_or_none("inbox:media", message.pk)
+        if message.media_state != Message.MEDIA_DOWNLOADED or url is None:
             return "-"
-        try:
-            url = reverse("inbox:media", args=[message.pk])
-        except NoReverseMatch:
-            return message.media_file.name or "-"
-        if message.media_mime_type.startswith("image/"):
-            return format_html('<a href="{}"><img src="{}" alt="" style="max-width: 320px"></a>', url, url)
+        thumbnail = _url_or_none("inbox:media-thumbnail", message.pk) if message.media_thumbnail else None
+        if thumbnail or message.media_mime_type.startswith("image/"):
+            return format_html('<a href="{}"><img src="{}" alt="" style="max-width: 320px"></a>', url, thumbnail or url)
         return format_html('<a href="{}">{}</a>', url, message.media_filename or "Open the file")
 
     @admin.display(description="Payload")
