@@ -195,6 +195,10 @@ def _parse_messages_value(value: dict, parsed: Parsed) -> None:
         if not _str(message.get("id")):
             parsed.ignored.append(Ignored("messages", "message without an id"))
             continue
+        if not _str(message.get("from")) and not _str(message.get("from_user_id")):
+            # No conversation to put it in; the raw delivery still holds it.
+            parsed.ignored.append(Ignored("messages", f"message {message['id']} without from or from_user_id"))
+            continue
         parsed.messages.append(parse_message(message, phone_number_id, contacts, value_error))
     for status in _list(value.get("statuses")):
         status = _dict(status)
@@ -233,7 +237,7 @@ def parse_message(
     }
 
     if message_type == "text":
-        fields["text_body"] = _str(body.get("body"))
+        fields["text_body"] = _opt_str(body.get("body"))
     elif message_type in MEDIA_TYPES:
         fields["text_body"] = _opt_str(body.get("caption"))
         if body.get("id"):
@@ -253,7 +257,6 @@ def parse_message(
             name=_str(body.get("name")),
             address=_str(body.get("address")),
         )
-        fields["text_body"] = _opt_str(body.get("name"))
     elif message_type == "interactive":
         fields["text_body"] = _interactive_text(body)
     elif message_type == "button":
@@ -267,10 +270,6 @@ def parse_message(
     elif message_type == "system":
         fields["text_body"] = _opt_str(body.get("body"))
         fields["number_change"] = _number_change(body, from_number)
-    elif message_type == "contacts":
-        cards = _list(message.get("contacts"))
-        names = [_str(_dict(_dict(card).get("name")).get("formatted_name")) for card in cards]
-        fields["text_body"] = ", ".join(n for n in names if n) or None
 
     return InboundMessage(
         phone_number_id=phone_number_id,
@@ -290,14 +289,11 @@ def parse_message(
 
 
 def _interactive_text(body: dict) -> str | None:
+    """The chosen button or list row; a flow's "Sent" or a call permission answer is not text
+    the customer chose to write (the design's text_body rule), so those stay None."""
     kind = _str(body.get("type"))
-    reply = _dict(body.get(kind))
     if kind in ("button_reply", "list_reply"):
-        return _opt_str(reply.get("title"))
-    if kind == "nfm_reply":
-        return _opt_str(reply.get("body")) or _opt_str(reply.get("name"))
-    if kind == "call_permission_reply":
-        return _opt_str(reply.get("response"))
+        return _opt_str(_dict(body.get(kind)).get("title"))
     return None
 
 
