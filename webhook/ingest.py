@@ -119,13 +119,23 @@ def _incoming(event: payload.InboundMessage, fallback_time: datetime) -> receive
     return receive.Incoming(
         phone_number_id=event.phone_number_id,
         message_id=event.message_id,
-        message_type=event.message_type,
+        message_type=_fit("message_type", event.message_type),
         timestamp=event.timestamp or fallback_time,
         from_number=event.from_number,
         from_user_id=event.from_user_id,
-        from_name=event.from_name,
-        fields=message_fields(event),
+        from_name=_fit("from_name", event.from_name),
+        fields={name: _fit(name, value) for name, value in message_fields(event).items()},
     )
+
+
+def _fit(name: str, value):
+    """`value` cut to its Message column's length. Names, file names and places come from
+    users; on PostgreSQL one overlong value would otherwise fail the whole delivery."""
+    limit = Message._meta.get_field(name).max_length
+    if isinstance(value, str) and limit and len(value) > limit:
+        logger.warning("%s of %d characters shortened to %d", name, len(value), limit)
+        return value[:limit]
+    return value
 
 
 def _status(event: payload.StatusUpdate, fallback_time: datetime) -> receive.Status:
