@@ -132,6 +132,8 @@ def change_customer_number(
                     defaults={"conversation": conversation, "changed_at": changed_at},
                 )
             conversation.phone_number = new_wa_id
+            # A merge above recorded the other thread's number as former; it is current now.
+            FormerNumber.objects.filter(phone_number_id=conversation.phone_number_id, wa_id=new_wa_id).delete()
         if new_user_id and new_user_id != conversation.user_id:
             other = Conversation.objects.filter(
                 phone_number_id=conversation.phone_number_id, user_id=new_user_id
@@ -145,7 +147,14 @@ def change_customer_number(
 
 
 def merge_conversations(*, keep: Conversation, other: Conversation) -> None:
-    """Move everything of `other` into `keep`, recount, and delete `other`. Call inside a transaction."""
+    """Move everything of `other` into `keep`, recount, and delete `other`. Call inside a
+    transaction. Does nothing if `other` is already gone (a concurrent delivery merged it)."""
+    # Lock both rows and read their counters now: the callers' copies may predate
+    # concurrent deliveries that raised the unread counts since.
+    rows = Conversation.objects.select_for_update().filter(pk__in=[keep.pk, other.pk]).order_by("pk")
+    unread = {row.pk: row.unread_count for row in rows}
+    if other.pk not in unread:
+        return
     Message.objects.filter(conversation=other).update(conversation=keep)
     Note.objects.filter(conversation=other).update(conversation=keep)
     FormerNumber.objects.filter(conversation=other).update(conversation=keep)
@@ -155,7 +164,7 @@ def merge_conversations(*, keep: Conversation, other: Conversation) -> None:
             wa_id=other.phone_number,
             defaults={"conversation": keep, "changed_at": timezone.now()},
         )
-    keep.unread_count += other.unread_count
+    keep.unread_count = unread[keep.pk] + unread[other.pk]
     other.delete()
     recount(keep)
 

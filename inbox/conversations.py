@@ -44,6 +44,8 @@ def for_senders(senders: dict[Sender, str]) -> dict[Sender, Conversation]:
         )
         if not conversation:
             conversation = _create(phone_number_id=phone_number_id, wa_id=wa_id, user_id=user_id, name=name)
+        elif wa_id and user_id:
+            _join_username_thread(conversation, by_user_id.get((phone_number_id, user_id)), by_wa_id, by_user_id, result)
         _link(conversation, wa_id=wa_id, user_id=user_id, name=name)
         if wa_id:
             by_wa_id.setdefault((phone_number_id, wa_id), conversation)
@@ -51,6 +53,21 @@ def for_senders(senders: dict[Sender, str]) -> dict[Sender, Conversation]:
             by_user_id.setdefault((phone_number_id, user_id), conversation)
         result[sender] = conversation
     return result
+
+
+def _join_username_thread(conversation: Conversation, other: Conversation | None, *mappings: dict) -> None:
+    """A message carrying both the number and the BSUID shows that the BSUID's username-only
+    thread (from while Meta withheld the number) is this customer's: merge it in, and point
+    the batch's lookups at the conversation that remains."""
+    if other is None or other.pk == conversation.pk or other.phone_number:
+        return
+    from inbox.actions import merge_conversations  # actions → receive → conversations
+
+    merge_conversations(keep=conversation, other=other)
+    for mapping in mappings:
+        for key, value in mapping.items():
+            if value.pk == other.pk:
+                mapping[key] = conversation
 
 
 def _create(*, phone_number_id: str, wa_id: str | None, user_id: str | None, name: str) -> Conversation:
