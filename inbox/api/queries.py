@@ -95,7 +95,9 @@ def customer_conversations(phone: str) -> QuerySet[Conversation]:
 def messages(params: dict) -> QuerySet[Message]:
     queryset = Message.objects.all()
     if "phone" in params:
-        queryset = queryset.filter(Q(conversation__phone_number=params["phone"]) | Q(from_number=params["phone"]))
+        # A subquery rather than a join, so each side of the OR can use its own index.
+        customer = Conversation.objects.filter(phone_number=params["phone"]).values("pk")
+        queryset = queryset.filter(Q(conversation__in=customer) | Q(from_number=params["phone"]))
     if "type" in params:
         queryset = queryset.filter(message_type=params["type"])
     if "message_id" in params:
