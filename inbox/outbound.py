@@ -41,6 +41,8 @@ MEDIA_KINDS: dict[str, tuple[str, int]] = {
     "application/vnd.ms-powerpoint": ("document", 100 * 1024 * 1024),
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("document", 100 * 1024 * 1024),
 }
+# Not something the customer typed for the agent to read: a receipt names a real message instead.
+NO_RECEIPT_TYPES = ("reaction", "system", "request_welcome")
 # Read receipts go out from one background thread: opening a conversation never waits for Meta.
 READ_RECEIPT_TIMEOUT: tuple[float, float] = (3, 10)
 _receipts = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-receipts")
@@ -264,7 +266,7 @@ def send_template(
 def read_receipt_target(messages: list[Message]) -> Message | None:
     """The newest inbound message worth a read receipt (marking it read covers the earlier ones)."""
     candidates = [
-        m for m in messages if m.is_inbound and m.message_type not in actions.NOT_UNREAD_TYPES and m.message_id
+        m for m in messages if m.is_inbound and m.message_type not in NO_RECEIPT_TYPES and m.message_id
     ]
     return max(candidates, key=lambda m: (m.timestamp, m.pk), default=None)
 
