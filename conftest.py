@@ -31,6 +31,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.START_BACKGROUND_THREADS = False
     settings.WHATSAPP_APP_SECRET = TEST_APP_SECRET
     settings.WHATSAPP_WEBHOOK_VERIFY_TOKEN = TEST_VERIFY_TOKEN
     settings.WHATSAPP_ACCESS_TOKEN = "test-access-token"

@@ -17,7 +17,7 @@ _started = False
 
 def ensure_started() -> None:
     global _started
-    if _started:
+    if _started or not settings.START_BACKGROUND_THREADS:
         return
     with _lock:
         if _started:
