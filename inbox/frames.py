@@ -1,7 +1,126 @@
-"""Renders realtime.Changes into one HTML frame of out-of-band swaps."""
+"""Renders one `realtime.Changes` into one HTML frame of htmx out-of-band swaps, from the same
+named partials the views render, so a live update looks exactly like a reload.
 
+What a frame holds:
+- new messages, appended to `#thread-<conversation>` (a browser without that thread open drops
+  them); a new reaction instead re-renders the message it reacts to;
+- changed messages (status ticks, media state), replacing `#msg-<pk>`;
+- conversation rows (`#conv-<pk>`, moved into place by the page's script), the contact details
+  and the unread totals;
+- new notes appended to `#notes-<conversation>`, deleted notes removed.
+
+It costs a fixed number of queries however many changes it carries, and renders nothing per
+agent: every browser gets the same markup."""
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.template.loader import get_template
+
+from inbox import conversation_lists, threads
+from inbox.models import Conversation, Message, Note
 from inbox.realtime import Changes
+
+logger = logging.getLogger(__name__)
+
+# Inbound messages worth a desktop notification.
+QUIET_TYPES = ("reaction", "system", "request_welcome")
 
 
 def render(changes: Changes) -> str:
-    return ""
+    messages = _messages(changes.new_messages, changes.changed_messages)
+    new = [messages[pk] for pk in dict.fromkeys(changes.new_messages) if pk in messages]
+    new_pks = {m.pk for m in new}
+    changed = [messages[pk] for pk in dict.fromkeys(changes.changed_messages) if pk in messages and pk not in new_pks]
+
+    appended = [m for m in new if m.message_type != threads.REACTION]
+    replaced = [m for m in changed if m.message_type != threads.REACTION]
+    reactions = [m for m in new + changed if m.message_type == threads.REACTION]
+    on_hand = {m.pk for m in appended + replaced}
+    replaced += [t for t in threads.reaction_targets(reactions) if t.pk not in on_hand]
+    threads.decorate(appended + replaced)
+
+    conversation_pks = list(dict.fromkeys(changes.conversations))
+    # A status change of a conversation's newest message shows in its row (the ticks).
+    conversation_pks += [
+        m.conversation_id for m in changed if m.conversation.last_message_id == m.pk and m.conversation_id not in conversation_pks
+    ]
+    parts: list[str] = []
+    parts += _appended_messages(appended)
+    parts += [_render("message", message=m, oob=True) for m in replaced]
+    parts += _conversations(conversation_pks, notify=_notifiable(new))
+    parts += _new_notes(changes.new_notes)
+    parts += [f'<div id="note-{int(pk)}" hx-swap-oob="delete"></div>' for pk in dict.fromkeys(changes.deleted_notes)]
+    return "\n".join(part.strip() for part in parts)
+
+
+def _messages(*pk_lists: Iterable[int]) -> dict[int, Message]:
+    pks = {pk for pks in pk_lists for pk in pks}
+    if not pks:
+        return {}
+    return {m.pk: m for m in Message.objects.filter(pk__in=pks).select_related("author", "conversation")}
+
+
+def _render(partial: str, **context) -> str:
+    return get_template(f"inbox/conversation.html#{partial}").render(context)
+
+
+def _appended_messages(messages: list[Message]) -> list[str]:
+    by_thread: dict[int, list[Message]] = defaultdict(list)
+    for message in sorted(messages, key=lambda m: (m.timestamp, m.pk)):
+        by_thread[message.conversation_id].append(message)
+    template = get_template("inbox/conversation.html#message")
+    return [
+        f'<div hx-swap-oob="beforeend:#thread-{pk}">'
+        + "".join(template.render({"message": m}) for m in thread)
+        + "</div>"
+        for pk, thread in by_thread.items()
+    ]
+
+
+def _notifiable(new: list[Message]) -> dict[int, Message]:
+    """The newest customer message per conversation, for desktop notifications."""
+    latest: dict[int, Message] = {}
+    for message in new:
+        if message.is_inbound and message.message_type not in QUIET_TYPES:
+            current = latest.get(message.conversation_id)
+            if current is None or (message.timestamp, message.pk) > (current.timestamp, current.pk):
+                latest[message.conversation_id] = message
+    return latest
+
+
+def _conversations(pks: list[int], *, notify: dict[int, Message]) -> list[str]:
+    if not pks:
+        return []
+    found = {
+        c.pk: c
+        for c in Conversation.objects.filter(pk__in=pks).select_related("last_message").prefetch_related("former_numbers")
+    }
+    row = get_template("inbox/inbox.html#conversation-row")
+    details = get_template("inbox/conversation.html#contact-details")
+    parts = []
+    for pk in pks:
+        conversation = found.get(pk)
+        if conversation is None:
+            continue
+        parts.append(row.render({"conversation": conversation, "oob": True, "notify": notify.get(pk)}))
+        parts.append(details.render({"conversation": conversation, "oob": True}))
+    parts.append(
+        get_template("inbox/inbox.html#unread-total").render({"unread": conversation_lists.unread_totals(), "oob": True})
+    )
+    return parts
+
+
+def _new_notes(pks: list[int]) -> list[str]:
+    if not pks:
+        return []
+    notes = Note.objects.filter(pk__in=pks).select_related("author").order_by("created_at", "pk")
+    by_conversation: dict[int, list[Note]] = defaultdict(list)
+    for note in notes:
+        by_conversation[note.conversation_id].append(note)
+    template = get_template("inbox/conversation.html#note")
+    return [
+        f'<div hx-swap-oob="beforeend:#notes-{pk}">' + "".join(template.render({"note": n}) for n in group) + "</div>"
+        for pk, group in by_conversation.items()
+    ]

@@ -1,0 +1,33 @@
+"""The live inbox socket: forwards frames rendered by `inbox.realtime` to logged-in staff.
+
+One-way (server → browser): anything the browser sends is ignored; writes are ordinary HTTP
+requests. No ORM calls here: the user was loaded by AuthMiddlewareStack before `connect`, and
+frames arrive already rendered."""
+
+import logging
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from inbox import realtime
+
+logger = logging.getLogger(__name__)
+
+
+class InboxConsumer(AsyncWebsocketConsumer):
+    groups: list[str] = []
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not (user.is_active and user.is_staff):
+            await self.close()
+            return
+        await self.channel_layer.group_add(realtime.INBOX_GROUP, self.channel_name)
+        self.joined = True
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "joined", False):
+            await self.channel_layer.group_discard(realtime.INBOX_GROUP, self.channel_name)
+
+    async def inbox_html(self, event: dict) -> None:
+        await self.send(text_data=event["html"])
