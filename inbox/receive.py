@@ -191,7 +191,10 @@ def record_statuses(items: Sequence[Status], *, changes: realtime.Changes) -> in
     for (phone_number_id, message_id), item in sorted(best.items()):
         messages = Message.objects.filter(phone_number_id=phone_number_id, message_id=message_id)
         changed = messages.advance_status(item.status, error_code=item.error_code, error_message=item.error_message)
-        if not changed and not messages.exists():
+        if not changed:
+            # The message may have committed since the UPDATE began (an exists() check now
+            # would see it, yet the UPDATE missed it, and the send missed our uncommitted
+            # event): behind the send's lock, the UPDATE sees whatever it committed.
             lock_wamid(message_id)
             changed = messages.advance_status(
                 item.status, error_code=item.error_code, error_message=item.error_message
