@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from inbox import receive, realtime, statuses
+from inbox import conversations, receive, realtime, statuses
 from inbox.models import Conversation, FormerNumber, Message, Note
 
 logger = logging.getLogger(__name__)
@@ -118,6 +118,9 @@ def change_customer_number(
     If the customer already wrote from the new id (webhooks are not ordered), the two
     conversations are merged into this one."""
     with transaction.atomic():
+        # A first message from the new id may be creating its conversation right now.
+        number = conversation.phone_number_id
+        conversations.lock_customers([(number, new_wa_id), (number, new_user_id)])
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if new_wa_id and new_wa_id != conversation.phone_number:
             other = Conversation.objects.filter(

@@ -4,9 +4,10 @@ A conversation is keyed by the business number and the customer's wa_id, or thei
 Meta withholds the number. A wa_id and a BSUID seen together are linked; a former number (after
 `user_changed_number`) still leads to the same conversation. Call inside a transaction."""
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from inbox.models import Conversation, FormerNumber
@@ -22,6 +23,7 @@ def for_sender(*, phone_number_id: str, wa_id: str | None, user_id: str | None, 
 def for_senders(senders: dict[Sender, str]) -> dict[Sender, Conversation]:
     """The conversation of each sender (mapped to their profile name), created on first
     contact; a few queries for the whole batch."""
+    lock_customers([(s[0], s[1]) for s in senders] + [(s[0], s[2]) for s in senders])
     numbers = {s[0] for s in senders}
     wa_ids = {s[1] for s in senders if s[1]}
     user_ids = {s[2] for s in senders if s[2]}
@@ -45,7 +47,8 @@ def for_senders(senders: dict[Sender, str]) -> dict[Sender, Conversation]:
         if not conversation:
             conversation = _create(phone_number_id=phone_number_id, wa_id=wa_id, user_id=user_id, name=name)
         elif wa_id and user_id:
-            _join_username_thread(conversation, by_user_id.get((phone_number_id, user_id)), by_wa_id, by_user_id, result)
+            username_thread = by_user_id.get((phone_number_id, user_id))
+            _join_username_thread(conversation, username_thread, by_wa_id, by_user_id, result)
         _link(conversation, wa_id=wa_id, user_id=user_id, name=name)
         if wa_id:
             by_wa_id.setdefault((phone_number_id, wa_id), conversation)
@@ -53,6 +56,24 @@ def for_senders(senders: dict[Sender, str]) -> dict[Sender, Conversation]:
             by_user_id.setdefault((phone_number_id, user_id), conversation)
         result[sender] = conversation
     return result
+
+
+def lock_customers(keys: Iterable[tuple[str, str | None]]) -> None:
+    """Serialise work on these (business number, wa_id or BSUID) customers until the
+    transaction ends (PostgreSQL only; SQLite already serialises writers). Without it, a
+    customer's first message and their number change, delivered in parallel, each miss the
+    other's uncommitted conversation and the customer ends up with two. Taken in one order
+    (by hash) so two batches naming the same customers can't deadlock on them."""
+    names = sorted({f"{number}:{customer}" for number, customer in keys if customer})
+    if not names or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # The two-key form: a key space apart from the wamid locks in inbox.receive.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(1, h) FROM "
+            "(SELECT DISTINCT hashtext(name) AS h FROM unnest(%s::text[]) AS name ORDER BY h) AS keys",
+            [names],
+        )
 
 
 def _join_username_thread(conversation: Conversation, other: Conversation | None, *mappings: dict) -> None:

@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -20,22 +20,41 @@ from webhook.models import Delivery
 logger = logging.getLogger(__name__)
 
 
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction lost a race with a
+# concurrent delivery and succeeds when run again.
+RETRY_SQLSTATES = ("40P01", "40001")
+ATTEMPTS = 3
+
+
 def process_delivery(delivery: Delivery) -> bool:
     """Apply one stored delivery. Returns True on success; on error the delivery is marked
     failed (never raised: the delivery is already safe and Meta must get its 200)."""
-    try:
-        with transaction.atomic():
-            _mark_processed([delivery], [apply(bytes(delivery.body), received_at=delivery.received_at)])
-    except Exception as exc:
-        logger.exception("delivery %s failed", delivery.pk)
-        Delivery.objects.filter(pk=delivery.pk).update(
-            state=Delivery.FAILED,
-            error="".join(traceback.format_exception_only(exc)).strip()[:2000],
-            attempts=F("attempts") + 1,
-            processed_at=timezone.now(),
-        )
-        return False
-    return True
+    attempt = 1
+    while True:
+        try:
+            with transaction.atomic():
+                _mark_processed([delivery], [apply(bytes(delivery.body), received_at=delivery.received_at)])
+            return True
+        except Exception as exc:
+            if attempt < ATTEMPTS and _lost_race(exc):
+                logger.warning("delivery %s lost a race with a concurrent one; retrying", delivery.pk)
+                attempt += 1
+                continue
+            logger.exception("delivery %s failed", delivery.pk)
+            Delivery.objects.filter(pk=delivery.pk).update(
+                state=Delivery.FAILED,
+                error="".join(traceback.format_exception_only(exc)).strip()[:2000],
+                attempts=F("attempts") + 1,
+                processed_at=timezone.now(),
+            )
+            return False
+
+
+def _lost_race(exc: Exception) -> bool:
+    cause = exc.__cause__
+    # psycopg2 names the SQLSTATE `pgcode`, psycopg 3 `sqlstate`.
+    code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+    return isinstance(exc, OperationalError) and code in RETRY_SQLSTATES
 
 
 def _mark_processed(deliveries: list[Delivery], parsed: list[payload.Parsed]) -> None:
