@@ -1,0 +1,57 @@
+"""Percentiles and summaries of latency samples. Pure.
+
+Nearest-rank percentiles: the reported p99 is a latency some request really had, never an
+interpolation between two. A request that never got an answer counts as `math.inf`."""
+
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The nearest-rank `q`-th percentile (0 < q <= 100) of `values`; NaN when empty."""
+    if not 0 < q <= 100:
+        raise ValueError(f"percentile must be in (0, 100], not {q}")
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = math.ceil(q / 100 * len(ordered))
+    return ordered[max(rank, 1) - 1]
+
+
+def share_over(values: Sequence[float], threshold: float) -> float:
+    """The fraction of `values` strictly above `threshold`; NaN when empty."""
+    if not values:
+        return math.nan
+    return sum(1 for value in values if value > threshold) / len(values)
+
+
+def median(values: Iterable[float]) -> float:
+    """The median of the finite-or-infinite values given, ignoring NaN; NaN when none."""
+    kept = [value for value in values if not math.isnan(value)]
+    if not kept:
+        return math.nan
+    return statistics.median(kept)
+
+
+@dataclass(frozen=True)
+class Latency:
+    """A latency distribution in milliseconds."""
+
+    count: int
+    p50: float
+    p99: float
+    max: float
+    over_1s: float  # fraction of samples above one second
+
+    @classmethod
+    def of_ns(cls, samples_ns: Sequence[float]) -> "Latency":
+        ms = [sample / 1e6 for sample in samples_ns]
+        return cls(
+            count=len(ms),
+            p50=percentile(ms, 50),
+            p99=percentile(ms, 99),
+            max=max(ms) if ms else math.nan,
+            over_1s=share_over(ms, 1000.0),
+        )
