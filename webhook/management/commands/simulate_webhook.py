@@ -8,6 +8,7 @@ so the inbox can download them."""
 import logging
 import mimetypes
 import sys
+import time
 from pathlib import Path
 
 import requests
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--emoji", default="👍", help='the reaction emoji ("" removes it)')
         parser.add_argument("--reply-to", metavar="WAMID", help="quote this message (a reply)")
         parser.add_argument("--message-id", metavar="WAMID", help="the outbound message a --status is about")
+        parser.add_argument("--hours-ago", type=float, default=0, help="date the message this many hours back")
         parser.add_argument("--duplicate", action="store_true", help="send the same delivery twice, as Meta may")
         parser.add_argument("--batch", type=int, default=1, metavar="N", help="N messages in one delivery")
         parser.add_argument("--pause", type=float, default=1.5, help="seconds between --conversation messages")
@@ -130,27 +132,28 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _message(self, customer: Customer, options: dict) -> tuple[dict, list[Media]]:
-        reply_to = options["reply_to"]
+        at = time.time() - float(options["hours_ago"]) * 3600 if options["hours_ago"] else None
+        message = {"reply_to": options["reply_to"], "at": at}
         caption = str(options["caption"])
         if options["image"] is not None:
             media = _file(options["image"], sample_media.photo_jpeg, "image/jpeg", "photo.jpg")
-            return simulator.image(customer, media, caption, reply_to=reply_to), [media]
+            return simulator.image(customer, media, caption, **message), [media]
         if options["document"] is not None:
             media = _file(options["document"], sample_media.invoice_pdf, "application/pdf", "receipt.pdf")
-            return simulator.document(customer, media, caption, reply_to=reply_to), [media]
+            return simulator.document(customer, media, caption, **message), [media]
         if options["audio"] is not None:
             media = _file(options["audio"], sample_media.voice_note_ogg, "audio/ogg; codecs=opus", "voice-note.ogg")
-            return simulator.audio(customer, media, reply_to=reply_to), [media]
+            return simulator.audio(customer, media, **message), [media]
         if options["location"]:
             parts = [p.strip() for p in str(options["location"]).split(",", 3)]
             try:
                 latitude, longitude = float(parts[0]), float(parts[1])
             except (ValueError, IndexError):
                 raise CommandError("--location takes LAT,LONG[,NAME[,ADDRESS]]") from None
-            return simulator.location(customer, latitude, longitude, *parts[2:4], reply_to=reply_to), []
+            return simulator.location(customer, latitude, longitude, *parts[2:4], **message), []
         if options["reaction_to"]:
-            return simulator.reaction(customer, str(options["reaction_to"]), str(options["emoji"])), []
-        return simulator.text(customer, str(options["text"] or "Hello"), reply_to=reply_to), []
+            return simulator.reaction(customer, str(options["reaction_to"]), str(options["emoji"]), at=at), []
+        return simulator.text(customer, str(options["text"] or "Hello"), **message), []
 
 
 def _file(path: str, generate, mime_type: str, filename: str) -> Media:
