@@ -2,6 +2,8 @@
 416 for a range outside the file, the whole file when the range can't be honoured."""
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 from django.urls import reverse
 
 from inbox.tests.media_data import make_downloaded_message
@@ -82,16 +84,19 @@ def test_if_range_with_another_etag_sends_the_whole_file(staff_client, audio):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_ranges_stream_under_asgi_too(async_client, django_user_model):
-    from asgiref.sync import sync_to_async
-
     audio = await sync_to_async(make_downloaded_message)(
         data=AUDIO, message_type="audio", mime_type="audio/ogg", filename="voice.ogg"
     )
     user = await django_user_model.objects.acreate(username="agent", is_staff=True)
     await async_client.aforce_login(user)
 
-    response = await async_client.get(reverse("inbox:media", args=[audio.pk]), headers={"Range": "bytes=100-"})
+    try:
+        response = await async_client.get(reverse("inbox:media", args=[audio.pk]), headers={"Range": "bytes=100-"})
+        content = b"".join([chunk async for chunk in response.streaming_content])
+    finally:
+        # The ORM ran in asgiref's worker thread: close its connection so the test database can go.
+        await sync_to_async(connections.close_all)()
 
     assert response.status_code == 206
     assert response.is_async
-    assert b"".join([chunk async for chunk in response.streaming_content]) == AUDIO[100:]
+    assert content == AUDIO[100:]
