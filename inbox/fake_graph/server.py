@@ -13,6 +13,7 @@ same server run in a background thread for tests:
 """
 
 import logging
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -104,6 +105,16 @@ class Handler(BaseHTTPRequestHandler):
     # ACKs add ~40 ms to every keep-alive request.
     disable_nagle_algorithm = True
 
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+        super().finish()
+
     def do_GET(self) -> None:
         self._serve()
 
@@ -156,8 +167,21 @@ class FakeGraphServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], app: FakeGraphApp) -> None:
         super().__init__(address, Handler)
         self.app = app
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
         host, port = self.server_address[:2]
         app.base_url = f"http://{host}:{port}"
+
+    def close_connections(self) -> None:
+        """End the keep-alive connections still open, so a client can't keep talking to a
+        stopped fake (and a new fake on the same port gets its requests)."""
+        with self.connections_lock:
+            open_now = list(self.connections)
+        for connection in open_now:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class FakeGraph:
@@ -232,6 +256,7 @@ class FakeGraph:
         self.app.state.stopping.set()
         self.server.shutdown()
         self.server.server_close()
+        self.server.close_connections()
         self.app.sender.stop()
 
     def __enter__(self) -> "FakeGraph":

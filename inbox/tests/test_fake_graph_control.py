@@ -99,3 +99,14 @@ def test_status_webhooks_are_posted_to_the_webhook_url(settings):
     for (body, signature), status in zip(Recorder.received, [b"sent", b"delivered", b"read"]):
         assert b'"status":"' + status + b'"' in body
         assert signature == webhooks.signature(body, "s3cret")
+
+
+def test_a_stopped_fake_closes_its_keep_alive_connections():
+    session = requests.Session()
+    session.headers["Authorization"] = "Bearer token"
+    with FakeGraph() as first:
+        port = first.server.server_address[1]
+        session.post(f"{first.url}/_control/media", params={"id": "111"}, data=b"only in the first fake")
+        assert session.get(f"{first.url}/v25.0/111").status_code == 200
+    with FakeGraph(port=port) as second:
+        assert session.get(f"{second.url}/v25.0/111").status_code == 400

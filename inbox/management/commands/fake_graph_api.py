@@ -47,4 +47,5 @@ class Command(BaseCommand):
         finally:
             app.state.stopping.set()
             server.server_close()
+            server.close_connections()
             app.sender.stop()
