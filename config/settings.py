@@ -6,6 +6,7 @@ layer: that embedded default is what `make run` starts. Production sets both.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -119,7 +120,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Pub/sub channels are shared by all databases of a Redis server: name them after
+            # the database, so deployments (and test runs) on other databases don't hear ours.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "asgi" + urlsplit(REDIS_URL).path.strip("/")},
         }
     }
 else:
