@@ -235,8 +235,10 @@ def _store(message: Message, spool: IO[bytes], *, size: int, mime_type: str) -> 
     except OSError as error:
         _delete_files(saved)
         raise DownloadFailed(f"The file could not be stored ({type(error).__name__}: {error}).") from error
+    audio = message.payload.get("audio") if isinstance(message.payload, dict) else None
+    is_voice = isinstance(audio, dict) and audio.get("voice") is True
     filename = media_names.display_filename(
-        message_type=message.message_type,
+        message_type="voice" if is_voice else message.message_type,
         mime_type=mime_type,
         filename=message.media_filename,
         timestamp=message.timestamp,

@@ -76,7 +76,12 @@ def test_a_document_keeps_the_customers_file_name_cleaned(fake_graph):
 def test_a_voice_note_is_stored_without_a_thumbnail(fake_graph):
     voice = b"OggS" + b"\x00opus" * 2000
     fake_graph.add_media(MEDIA_ID, voice, "audio/ogg; codecs=opus")
-    message = make_media_message(data=voice, message_type="audio", mime_type="audio/ogg; codecs=opus")
+    message = make_media_message(
+        data=voice,
+        message_type="audio",
+        mime_type="audio/ogg; codecs=opus",
+        payload={"type": "audio", "audio": {"id": MEDIA_ID, "voice": True}},
+    )
 
     media.download(message.pk)
 
@@ -84,6 +89,7 @@ def test_a_voice_note_is_stored_without_a_thumbnail(fake_graph):
     assert message.media_state == Message.MEDIA_DOWNLOADED
     assert message.media_mime_type == "audio/ogg; codecs=opus"
     assert message.media_file.name.endswith(".ogg")
+    assert message.media_filename == f"whatsapp-voice-{message.timestamp:%Y-%m-%d-%H%M%S}.ogg"
     assert not message.media_thumbnail
 
 
