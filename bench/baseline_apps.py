@@ -21,7 +21,8 @@ from webhook.signature import is_valid
 TABLE = "bench_baseline_delivery"
 CREATE_TABLE = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} "
-    "(id bigserial PRIMARY KEY, body bytea NOT NULL, signature text NOT NULL, received_at timestamptz NOT NULL DEFAULT now())"
+    "(id bigserial PRIMARY KEY, body bytea NOT NULL, signature text NOT NULL, "
+    "received_at timestamptz NOT NULL DEFAULT now())"
 )
 
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="baseline-insert")

@@ -191,5 +191,5 @@ def latencies_ns(outcome: Outcome) -> list[float]:
     """Per request, answer time minus scheduled time; unanswered requests are infinite."""
     return [
         done - scheduled if status not in (TIMEOUT, ERROR) else math.inf
-        for status, scheduled, done in zip(outcome.statuses, outcome.scheduled_ns, outcome.done_ns)
+        for status, scheduled, done in zip(outcome.statuses, outcome.scheduled_ns, outcome.done_ns, strict=True)
     ]

@@ -78,7 +78,10 @@ def delivery(*, prefix: str, first_index: int, count: int, timestamp: int) -> di
         "contacts": list(contacts.values()),
         "messages": messages,
     }
-    return {"object": "whatsapp_business_account", "entry": [{"id": WABA_ID, "changes": [{"field": "messages", "value": value}]}]}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": WABA_ID, "changes": [{"field": "messages", "value": value}]}],
+    }
 
 
 def delivery_body(*, prefix: str, first_index: int, count: int, timestamp: int) -> bytes:

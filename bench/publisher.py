@@ -1,10 +1,11 @@
 """The push baseline's sender: `python -m bench.publisher '<json spec>'` (Django settings from the
 environment, so it uses the app's Redis pub/sub channel layer).
 
-Publishes a fragment of the app's frame size carrying a bench wamid straight onto the "inbox"
-group at a fixed rate (open loop), as `inbox.realtime` would, but with no HTTP, no database and
-no rendering in between. Prints `ready`, waits for a line on stdin, then prints one JSON line
-with the scheduled and sent times (CLOCK_MONOTONIC ns) and its CPU seconds."""
+Publishes frames shaped like the app's (its median size, carrying its median number of
+messages each) straight onto the "inbox" group at the same message rate (open loop), as
+`inbox.realtime` would, but with no HTTP, no database and no rendering in between. Prints
+`ready`, waits for a line on stdin, then prints one JSON line with each message's scheduled
+time (its frame's, CLOCK_MONOTONIC ns) and the publisher's CPU seconds."""
 
 import asyncio
 import json
@@ -15,14 +16,16 @@ import time
 import django
 
 
-def fragment(wamid: str, index: int, size: int) -> str:
-    """An out-of-band message fragment like the app's, padded to about `size` bytes."""
-    head = (
-        f'<div id="msg-{index}" class="message message-in" data-wamid="{wamid}" '
+def fragment(wamids: list[str], first_index: int, size: int) -> str:
+    """Out-of-band message fragments like the app's, one per wamid, padded to about `size`
+    bytes in all."""
+    parts = [
+        f'<div id="msg-{first_index + n}" class="message message-in" data-wamid="{wamid}" '
         f'hx-swap-oob="beforeend:#thread-1"><p class="message-body">'
-    )
-    tail = "</p></div>"
-    return head + "x" * max(size - len(head) - len(tail), 0) + tail
+        for n, wamid in enumerate(wamids)
+    ]
+    padding = max(size - sum(len(part) + 10 for part in parts), 0) // len(parts)
+    return "".join(part + "x" * padding + "</p></div>" for part in parts)
 
 
 async def publish(spec: dict) -> dict:
@@ -32,9 +35,18 @@ async def publish(spec: dict) -> dict:
     from inbox import realtime
 
     layer = get_channel_layer()
+    count, per_frame = spec["count"], spec["per_frame"]
+    firsts = range(0, count, per_frame)
     events = [
-        {"type": realtime.EVENT_TYPE, "html": fragment(payloads.wamid(spec["prefix"], i), i, spec["size"])}
-        for i in range(spec["count"])
+        {
+            "type": realtime.EVENT_TYPE,
+            "html": fragment(
+                [payloads.wamid(spec["prefix"], i) for i in range(first, min(first + per_frame, count))],
+                first,
+                spec["size"],
+            ),
+        }
+        for first in firsts
     ]
     interval = 1e9 / spec["rate"]
     # A first publish opens the Redis connection outside the measured window.
@@ -44,17 +56,16 @@ async def publish(spec: dict) -> dict:
     times = os.times()
     cpu_before = times.user + times.system
     start = time.monotonic_ns() + 20_000_000
-    scheduled, sent = [], []
-    for index, event in enumerate(events):
-        due = start + int(index * interval)
+    scheduled = []
+    for first, event in zip(firsts, events, strict=True):
+        due = start + int(first * interval)
         delay = due - time.monotonic_ns()
         if delay > 0:
             await asyncio.sleep(delay / 1e9)
-        scheduled.append(due)
-        sent.append(time.monotonic_ns())
+        scheduled.extend([due] * min(per_frame, count - first))
         await layer.group_send(realtime.INBOX_GROUP, event)
     times = os.times()
-    return {"scheduled_ns": scheduled, "sent_ns": sent, "cpu_s": times.user + times.system - cpu_before}
+    return {"scheduled_ns": scheduled, "cpu_s": times.user + times.system - cpu_before}
 
 
 def main() -> None:

@@ -64,12 +64,17 @@ def render_text(rows: list[Row], *, title: str = "") -> str:
     total = sum(widths) + 2 * (len(widths) - 1)
 
     def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(cell.ljust(width) if i == 0 else cell.rjust(width) for i, (cell, width) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
 
     out = [title] if title else []
     out += [line(HEADER), "=" * total]
     for row in rows:
-        out.append(f"-- {row.figure} " + "-" * max(total - len(row.figure) - 4, 0) if row.section else line(row.cells()))
+        out.append(
+            f"-- {row.figure} " + "-" * max(total - len(row.figure) - 4, 0) if row.section else line(row.cells())
+        )
     return "\n".join(out)
 
 

@@ -41,7 +41,9 @@ def test_bodies_escape_non_ascii_like_meta():
 
 
 def test_requests_carry_a_valid_signature_and_exact_length():
-    request = next(payloads.webhook_requests(prefix="s", deliveries=1, per_post=1, secret=SECRET, host="h", timestamp=1))
+    request = next(
+        payloads.webhook_requests(prefix="s", deliveries=1, per_post=1, secret=SECRET, host="h", timestamp=1)
+    )
     headers, body = _split(request)
     assert headers["request-line"] == "POST /api/whatsapp/webhook/ HTTP/1.1"
     assert int(headers["Content-Length"]) == len(body)
@@ -51,7 +53,9 @@ def test_requests_carry_a_valid_signature_and_exact_length():
 
 
 def test_consecutive_deliveries_hold_consecutive_messages():
-    requests = list(payloads.webhook_requests(prefix="b", deliveries=3, per_post=10, secret=SECRET, host="h", timestamp=1))
+    requests = list(
+        payloads.webhook_requests(prefix="b", deliveries=3, per_post=10, secret=SECRET, host="h", timestamp=1)
+    )
     wamids = [m.message_id for request in requests for m in parser.parse(_split(request)[1]).messages]
     assert wamids == [payloads.wamid("b", i) for i in range(30)]
 

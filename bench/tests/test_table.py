@@ -7,7 +7,9 @@ from bench.table import Row
 def _rows() -> list[Row]:
     return [
         table.section("Throughput"),
-        Row(figure="Deliveries/s", app="1,200/s", baseline="1,500/s", ratio="0.80×", target="≥ 1,000/s", verdict="PASS"),
+        Row(
+            figure="Deliveries/s", app="1,200/s", baseline="1,500/s", ratio="0.80×", target="≥ 1,000/s", verdict="PASS"
+        ),
         Row(figure="p99 | pipes", app="3.0 ms", baseline="2.0 ms", ratio="1.50×"),
     ]
 

@@ -1,0 +1,69 @@
+import math
+
+from bench import profiles, report
+
+
+def _by_figure(rows):
+    return {row.figure: row for row in rows if not row.section}
+
+
+def test_figures_are_medians_over_rounds_beside_their_baseline():
+    results = {"app1.e2e": [900.0, 1200.0, 1100.0], "verify1.ack": [1400.0, 1500.0, 1300.0], "app1.ack": [2000.0]}
+    rows = _by_figure(report.build_rows(results, {}, profiles.FULL))
+    row = rows["Single-message deliveries/s end to end"]
+    assert (row.app, row.baseline, row.ratio) == ("1,100/s", "1,400/s", "0.79×")
+    assert row.verdict == "PASS"
+
+
+def test_a_target_missed_on_the_ratio_is_a_miss():
+    results = {"app1.e2e": [1100.0], "verify1.ack": [2000.0]}
+    rows = _by_figure(report.build_rows(results, {}, profiles.FULL))
+    assert rows["Single-message deliveries/s end to end"].verdict == "MISS"
+
+
+def test_unmeasured_figures_show_na_not_a_pass():
+    rows = _by_figure(report.build_rows({}, {}, profiles.FULL))
+    assert rows["Single-message deliveries/s end to end"].app == "n/a"
+    assert rows["Single-message deliveries/s end to end"].verdict == "n/a"
+    assert rows["p50"].verdict == "n/a"
+
+
+def test_a_missing_page_view_is_reported_as_such():
+    pages = {"list": {"missing": "no view"}, "thread": {"ms": [10.0, 20.0, 30.0], "queries": 7}}
+    rows = _by_figure(report.build_rows({}, pages, profiles.FULL))
+    assert rows["Conversation list, first page"].app == "n/a (no view)"
+    thread = rows["Thread of the 10,000-message conversation"]
+    assert (thread.app, thread.verdict) == ("20.0 ms, 7 queries", "PASS")
+
+
+def test_push_delivery_below_all_is_a_miss():
+    results = {"push.app.delivered": [0.995], "push.base.delivered": [1.0]}
+    rows = _by_figure(report.build_rows(results, {}, profiles.FULL))
+    assert rows["delivered"].verdict == "MISS"
+    assert rows["delivered"].baseline == "100 %"
+
+
+def test_nothing_over_a_second_at_the_top_rate_is_the_target():
+    results = {"ack.app.1000.over_1s": [0.0, 0.01, 0.0], "ack.app.500.p99": [150.0]}
+    rows = _by_figure(report.build_rows(results, {}, profiles.FULL))
+    assert rows["1,000/s: share over 1 s"].verdict == "PASS"
+    assert rows["500/s: p99"].verdict == "MISS"
+
+
+def test_cpu_cells_split_components_and_compare_the_server_side():
+    results = {
+        "cpu.app1.server": [2.0],
+        "cpu.app1.postgres": [1.0],
+        "cpu.app1.redis": [0.0],
+        "cpu.app1.generator": [5.0],
+        "cpu.verify1.server": [1.0],
+        "cpu.verify1.postgres": [0.5],
+    }
+    rows = _by_figure(report.build_rows(results, {}, profiles.FULL))
+    row = rows["single, per delivery"]
+    assert row.app == "srv 2.00 · pg 1.00 · redis 0.00 · gen 5.00"
+    assert row.ratio == "2.00×"
+
+
+def test_figures_ignore_rounds_that_produced_nothing():
+    assert report.Figures({"x": [math.nan, 2.0, 4.0]})("x") == 3.0
