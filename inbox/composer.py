@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from inbox import message_templates, outbound, window
+from inbox import message_templates, outbound, whatsapp, window
 from inbox.models import Conversation, Message, MessageTemplate
 
 TEXT = "text"
@@ -41,6 +41,7 @@ class ComposeState:
     buttons: list[str] = field(default_factory=list)
     sent_template: str = ""
     focus: bool = False  # after a send, so the agent can type the next message at once
+    token_problem: dict | None = None  # Meta rejected the access token on the last call
 
     @property
     def closes_soon(self) -> bool:
@@ -79,6 +80,7 @@ def build(
         error=error,
         sent_template=sent_template,
         focus=focus,
+        token_problem=whatsapp.token_problem(),
     )
     if chosen == TEMPLATE:
         state.templates = message_templates.approved()

@@ -158,7 +158,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(response.body)
 
     def log_message(self, format: str, *args: object) -> None:
-        logger.info("%s %s", self.address_string(), format % args)
+        logger.debug("%s %s", self.address_string(), format % args)
 
 
 class FakeGraphServer(ThreadingHTTPServer):

@@ -217,3 +217,13 @@ def test_message_actions_offer_reply_and_reactions_while_the_window_is_open():
     assert f'data-reply-to="{message.pk}"' in html
     assert '"emoji": "👍"' in html
     assert render_to_string("inbox/compose.html#message-actions", {"message": closed}).strip() == ""
+
+
+def test_a_rejected_token_is_announced_in_the_composer(fake_graph, staff_client):
+    conversation = open_conversation()
+    fake_graph.fail_next("token_expired")
+    staff_client.post(compose_url(conversation), {"body": "Hi"}, **HTMX)
+
+    html = staff_client.get(compose_url(conversation), **HTMX).content.decode()
+
+    assert "WhatsApp rejected the access token (190)" in html
