@@ -206,7 +206,10 @@ def _meta_errors(message: Message, *, step: str, limit: int = 0) -> Iterator[Non
 
 def _too_large(message: Message, size: int | None, limit: int) -> str:
     kind = KIND_NAMES.get(message.message_type, "a file")
-    size_text = f"The file is {media_checks.human_size(size)} ({size:,} bytes)" if size is not None else "The file is larger"
+    if size is None:
+        size_text = "The file is larger"
+    else:
+        size_text = f"The file is {media_checks.human_size(size)} ({size:,} bytes)"
     return f"{size_text}, over WhatsApp's {media_checks.human_size(limit)} limit for {kind}, so it was not kept."
 
 

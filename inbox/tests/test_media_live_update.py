@@ -57,7 +57,9 @@ def test_a_finished_download_pushes_the_picture_after_commit(fake_graph, listene
     assert f'src="{reverse("inbox:media-thumbnail", args=[message.pk])}"' in html
 
 
-def test_a_final_failure_pushes_the_reason_and_the_retry_button(fake_graph, listener, django_capture_on_commit_callbacks):
+def test_a_final_failure_pushes_the_reason_and_the_retry_button(
+    fake_graph, listener, django_capture_on_commit_callbacks
+):
     layer, channel = listener
     fake_graph.add_media(MEDIA_ID, PHOTO, "image/jpeg")
     message = make_media_message(data=PHOTO, media_sha256=webhook_sha256(b"another file"))

@@ -42,9 +42,9 @@ def test_a_file_without_a_name_gets_a_readable_one():
 
 
 def test_a_name_without_an_extension_gets_one_from_the_type():
-    assert display_filename(message_type="document", mime_type="application/pdf", filename="contract", timestamp=WHEN) == (
-        "contract.pdf"
-    )
+    name = display_filename(message_type="document", mime_type="application/pdf", filename="contract", timestamp=WHEN)
+
+    assert name == "contract.pdf"
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,8 @@ TASK_PATH = "inbox.tasks.download_media"
 
 
 def queued_tasks(message: Message) -> list[DBTaskResult]:
-    return [task for task in DBTaskResult.objects.filter(task_path=TASK_PATH) if task.args_kwargs["args"] == [message.pk]]
+    tasks = DBTaskResult.objects.filter(task_path=TASK_PATH)
+    return [task for task in tasks if task.args_kwargs["args"] == [message.pk]]
 
 
 def make_due(message: Message) -> None:
