@@ -26,7 +26,17 @@ def test_htmx_requests_without_a_session_redirect_the_whole_page(client):
 
 def test_users_without_staff_status_are_refused(client, django_user_model):
     client.force_login(django_user_model.objects.create_user(username="customer", password="x"))
-    assert client.get(reverse("inbox:index")).status_code == 403
+    response = client.get(reverse("inbox:index"))
+    assert response.status_code == 403
+    assert "an account without access to the inbox" in response.content.decode()
+
+
+def test_staff_log_in_with_the_login_form(client, staff_user):
+    page = client.get("/accounts/login/?next=/")
+    assert 'name="next" value="/"' in page.content.decode()
+    response = client.post("/accounts/login/", {"username": "agent", "password": "agent-password", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
 
 
 def test_lists_conversations_newest_activity_first(staff_client):

@@ -319,12 +319,19 @@
     var thread = openThread();
     if (!thread) return;
     tidyThread(thread);
-    if (thread._fromBottom) {
-      thread.scrollTop = thread.scrollHeight - thread._fromBottom;
-      thread._fromBottom = 0;
-    } else if (target && (target.id === "pane" || target.id === thread.id)) {
+    if (target && (target.id === "pane" || target.id === thread.id)) {
       thread.scrollTop = thread.scrollHeight;
       thread._stuck = true;
+    }
+  });
+
+  // An older page went in above what the agent is reading: keep their place.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var thread = event.target.closest && event.target.closest(".thread");
+    if (thread && thread._fromBottom) {
+      tidyThread(thread);
+      thread.scrollTop = thread.scrollHeight - thread._fromBottom;
+      thread._fromBottom = 0;
     }
   });
 
@@ -357,6 +364,11 @@
     var quote = event.target.closest(".quote[data-jump]");
     if (quote) { event.preventDefault(); jumpTo(quote.dataset.jump, 0); return; }
     if (event.target.closest("#notify-toggle")) askForNotifications();
+    var bubble = event.target.closest(".bubble");
+    if (bubble && !event.target.closest("a, button, audio, video")) {
+      $$(".msg.is-touched").forEach(function (m) { if (m !== bubble.parentNode) m.classList.remove("is-touched"); });
+      bubble.parentNode.classList.toggle("is-touched");
+    }
   });
 
   /* ---------- Keyboard ---------- */
