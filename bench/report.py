@@ -54,7 +54,7 @@ def throughput_rows(f: Figures) -> list[Row]:
     single_met = None if table.missing(single) else single >= 1000 and share >= 0.75
     return [
         _pair("Single-message deliveries/s acknowledged", f("app1.ack"), single_base, table.rate),
-        _pair("  same, beside the bare hello app (req/s)", f("app1.ack"), f("hello.ack"), table.rate),
+        _pair("Acknowledged/s beside the bare hello app (req/s)", f("app1.ack"), f("hello.ack"), table.rate),
         _pair(
             "Single-message deliveries/s end to end",
             single,

@@ -14,6 +14,7 @@ from bench import baseline_apps, database, drive, machine, pages_data, phases, r
 from bench.context import Context, Server
 from bench.processes import PYTHON, ROOT, Processes, StartupError, free_port, start_daphne
 from bench.profiles import Profile
+from bench.stats import median
 
 RESULTS = ROOT / "bench" / "results"
 APP_DATABASE = "inbox_bench"
@@ -61,7 +62,13 @@ def measure_pages(profile: Profile, processes: Processes) -> dict:
     processes.stop(process)
     if process.returncode != 0:
         raise StartupError(f"pages probe failed:\n{processes.log_tail('pages-probe')}")
-    return json.loads(output.decode().strip().splitlines()[-1])
+    pages = json.loads(output.decode().strip().splitlines()[-1])
+    for key, page in pages.items():
+        if "missing" in page:
+            print(f"  {key:<16} NOT MEASURED: {page['missing']}", flush=True)
+        else:
+            print(f"  {key:<16} p50 {median(page['ms']):.1f} ms, {page['queries']} queries", flush=True)
+    return pages
 
 
 def start_servers(processes: Processes, env: dict[str, str]) -> dict[str, Server]:
@@ -202,6 +209,9 @@ def run(profile: Profile) -> int:
             session_key=session_key,
             checker=database.Checker(APP_DATABASE),
         )
+        for key, page in pages.items():
+            if "missing" in page:
+                ctx.note(f"page {key} not measured: {page['missing']}")
         warm_up(ctx)
         for number in range(1, profile.rounds + 1):
             round_started = time.monotonic()
