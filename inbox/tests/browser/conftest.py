@@ -5,6 +5,7 @@ from inbox.tests.browser.live_server import (  # noqa: F401  (fixtures)
     chromium_available,
     live_inbox,
     new_agent,
+    second_live_inbox,
     share_sqlite_test_database,
 )
 

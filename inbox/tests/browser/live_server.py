@@ -14,11 +14,14 @@ directory's conftest.py:
   made here log browsers in), and REDIS_URL when set (the server and this process then share
   Redis; without it the server's in-memory layer is enough, as every push it makes starts in
   that process). `live_inbox.post_webhook(payload)` POSTs a delivery signed like Meta's.
+- `second_live_inbox` (session): another daphne process beside it, for tests of several
+  server processes sharing Redis (skips without REDIS_URL).
 - `chromium` (module): Chromium at conftest.CHROMIUM, launched headless with a fresh profile;
   skips with a reason when it isn't installed (CI fails instead, see the root conftest.py).
 - `new_agent(username, path="/")`: a logged-in staff member in a browser context of their own,
   on an inbox page, with the socket connected (`routes=` takes a handler for the page's
-  websocket, to drop frames on purpose). Dialogs (alert/confirm) are recorded in `page.dialogs`
+  websocket, to drop frames on purpose; `server=` another LiveInbox; `init_script=` JavaScript
+  run before the page's own). Dialogs (alert/confirm) are recorded in `page.dialogs`
   and dismissed; script errors in `page.errors`.
 
 Tests using them need the database to commit, so they use `transactional_db` (new_agent does).
@@ -34,6 +37,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,13 +115,12 @@ class LiveInbox:
         return self.log.read_text(errors="replace")
 
 
-@pytest.fixture(scope="session")
-def live_inbox(django_db_setup, django_db_blocker, tmp_path_factory) -> LiveInbox:
-    # Depending on django_db_setup makes the server stop before the test database is dropped.
-    root = tmp_path_factory.mktemp("live-inbox")
+@contextmanager
+def serving(root: Path, *, graph_port: int | None = None, media_root: Path | None = None) -> Iterator[LiveInbox]:
+    """One daphne process on the test database until the block ends."""
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    graph_port = _free_port()
+    graph_port = graph_port or _free_port()
+    media_root = media_root or root / "media"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -129,16 +133,16 @@ def live_inbox(django_db_setup, django_db_blocker, tmp_path_factory) -> LiveInbo
         "WHATSAPP_ACCESS_TOKEN": "test-access-token",
         "WHATSAPP_GRAPH_URL": f"http://127.0.0.1:{graph_port}",
         "WHATSAPP_SEND_READ_RECEIPTS": "False",
-        "MEDIA_ROOT": str(root / "media"),
+        "MEDIA_ROOT": str(media_root),
         "LOG_LEVEL": "WARNING",
     }
-    log = root / "daphne.log"
+    log = root / f"daphne-{port}.log"
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
             cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
         )
-    server = LiveInbox(url=url, media_root=root / "media", graph_port=graph_port, log=log, process=process)
+    server = LiveInbox(url=f"http://127.0.0.1:{port}", media_root=media_root, graph_port=graph_port, log=log, process=process)
     try:
         _wait_until_serving(server)
         yield server
@@ -149,6 +153,23 @@ def live_inbox(django_db_setup, django_db_blocker, tmp_path_factory) -> LiveInbo
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_inbox(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[LiveInbox]:
+    # Depending on django_db_setup makes the server stop before the test database is dropped.
+    with serving(tmp_path_factory.mktemp("live-inbox")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def second_live_inbox(live_inbox, tmp_path_factory) -> Iterator[LiveInbox]:
+    """Another server process beside `live_inbox`, as production runs several behind a load
+    balancer; they only share updates through Redis, so this needs REDIS_URL."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("several server processes share live updates through Redis: set REDIS_URL")
+    with serving(tmp_path_factory.mktemp("live-inbox-2"), media_root=live_inbox.media_root) as server:
+        yield server
 
 
 def _wait_until_serving(server: LiveInbox) -> None:
@@ -202,16 +223,26 @@ def new_agent(chromium, live_inbox, transactional_db, django_user_model):
     contexts = []
 
     def open_inbox(
-        username: str = "agent", *, path: str = "/", viewport: dict | None = None, routes=None, **context_options
+        username: str = "agent",
+        *,
+        path: str = "/",
+        viewport: dict | None = None,
+        routes=None,
+        server: LiveInbox | None = None,
+        init_script: str = "",
+        **context_options,
     ):
+        server = server or live_inbox
         user, _ = django_user_model.objects.get_or_create(
             username=username, defaults={"is_staff": True, "first_name": username.capitalize()}
         )
         context = chromium.new_context(
-            base_url=live_inbox.url, viewport=viewport or {"width": 1280, "height": 800}, **context_options
+            base_url=server.url, viewport=viewport or {"width": 1280, "height": 800}, **context_options
         )
         contexts.append(context)
-        context.add_cookies([login_cookie(user, live_inbox.url)])
+        context.add_cookies([login_cookie(user, server.url)])
+        if init_script:
+            context.add_init_script(init_script)
         page = context.new_page()
         if routes is not None:
             page.route_web_socket("**/ws/inbox/", routes.route)

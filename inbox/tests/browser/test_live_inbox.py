@@ -79,3 +79,42 @@ def test_html_in_a_message_is_shown_as_text_and_runs_nothing(new_agent, live_inb
         assert page.dialogs == []
         assert page.errors == []
     assert Message.objects.get(text_body=hostile).conversation_id == conversation.pk
+
+
+NOTIFICATIONS = """
+window.shownNotifications = [];
+window.Notification = class {
+  static permission = "granted";
+  static requestPermission() { return Promise.resolve("granted"); }
+  constructor(title, options) { window.shownNotifications.push({title: title, body: options.body, tag: options.tag}); }
+  close() {}
+};
+Object.defineProperty(Document.prototype, "hidden", {configurable: true, get() { return !!window.tabHidden; }});
+"""
+
+
+def test_a_hidden_tab_notifies_about_new_customer_messages(new_agent, live_inbox):
+    conversation, *_ = make_inbox()
+    page = new_agent("alice", init_script=NOTIFICATIONS)
+    page.evaluate("window.tabHidden = true")
+    live_inbox.post_webhook(text_message(wa_id=conversation.phone_number, name="Ines", body="Are you open on Sunday?"))
+    expect(page.locator(f"#conv-{conversation.pk} .badge")).to_have_text("1")
+    assert page.evaluate("window.shownNotifications") == [
+        {"title": "Ines", "body": "Are you open on Sunday?", "tag": f"conv-{conversation.pk}"}
+    ]
+    page.evaluate("window.tabHidden = false")
+    live_inbox.post_webhook(text_message(wa_id=conversation.phone_number, name="Ines", body="Or Monday?"))
+    expect(page.locator(f"#conv-{conversation.pk} .badge")).to_have_text("2")
+    assert len(page.evaluate("window.shownNotifications")) == 1
+
+
+def test_a_message_arriving_in_an_open_conversation_is_read_at_once(new_agent, live_inbox):
+    conversation, *_ = make_inbox()
+    reader = new_agent("reader", path=f"/c/{conversation.pk}/")
+    watcher = new_agent("watcher")
+    live_inbox.post_webhook(text_message(wa_id=conversation.phone_number, name="Ines", body="Still there?"))
+    expect(reader.locator(f"#thread-{conversation.pk}")).to_contain_text("Still there?")
+    expect(watcher.locator(f"#conv-{conversation.pk} .conv__preview")).to_have_text("Still there?")
+    expect(watcher.locator(f"#conv-{conversation.pk}")).to_have_attribute("data-unread", "0")
+    conversation.refresh_from_db()
+    assert conversation.unread_count == 0
