@@ -202,3 +202,21 @@ def test_a_fresh_first_page_also_refreshes_the_unread_totals(staff_client):
     make_conversation(unread_count=2, last_message_at=BASE_TIME)
     html = staff_client.get(reverse("inbox:conversation-list")).content.decode()
     assert 'id="unread-total"' in html and 'hx-swap-oob="true"' in html and 'data-messages="2"' in html
+
+
+def test_unknown_conversations_and_bad_page_anchors_are_not_found(staff_client):
+    conversation = make_conversation()
+    assert staff_client.get(reverse("inbox:conversation", args=[999])).status_code == 404
+    assert staff_client.get(reverse("inbox:older-messages", args=[conversation.pk]), {"before": "abc"}).status_code == 404
+    other = make_message()
+    assert staff_client.get(reverse("inbox:older-messages", args=[conversation.pk]), {"before": other.pk}).status_code == 404
+
+
+def test_opening_a_long_conversation_costs_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries):
+    conversation = make_conversation()
+    previous = None
+    for i in range(60):
+        previous = make_message(conversation=conversation, reply_to=previous.message_id if previous else None)
+        make_message(conversation=conversation, message_type="reaction", text_body="👍", reply_to=previous.message_id)
+    with django_assert_max_num_queries(18):
+        staff_client.get(reverse("inbox:conversation", args=[conversation.pk]))

@@ -5,7 +5,7 @@ partial on an htmx one."""
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -86,7 +86,10 @@ def thread(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def older_messages(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(Conversation, pk=pk)
-    anchor = get_object_or_404(Message, pk=request.GET.get("before") or 0, conversation=conversation)
+    before = request.GET.get("before", "")
+    if not before.isdigit():
+        raise Http404("Which message should older messages come before?")
+    anchor = get_object_or_404(Message, pk=int(before), conversation=conversation)
     return render(
         request,
         "inbox/conversation.html#older-messages",

@@ -403,8 +403,10 @@
       return;
     }
     if (typing(element) || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === "j" || event.key === "ArrowDown") { event.preventDefault(); step(1); }
-    else if (event.key === "k" || event.key === "ArrowUp") { event.preventDefault(); step(-1); }
+    // Arrows move through the list only when it has focus; elsewhere they scroll as usual.
+    var inList = !!(element.closest && element.closest("#conv-list"));
+    if (event.key === "j" || (event.key === "ArrowDown" && inList)) { event.preventDefault(); step(1); }
+    else if (event.key === "k" || (event.key === "ArrowUp" && inList)) { event.preventDefault(); step(-1); }
     else if (event.key === "/") { event.preventDefault(); document.getElementById("search").focus(); }
     else if (event.key === "Escape" && openConversation()) { leaveConversation(); }
   });
