@@ -150,6 +150,14 @@ def final_checks(ctx: Context) -> None:
         ctx.fail(f"conversations count {counted} messages but {stored} are stored")
 
 
+def profile_line(profile: Profile) -> str:
+    return (
+        f"{profile.closed_seconds:g} s on {profile.connections} connections, fixed-rate runs of "
+        f"{profile.open_seconds:g} s at {', '.join(map(str, profile.rates))} deliveries/s, push for "
+        f"{profile.push_seconds:g} s at {profile.push_rate} msg/s to {profile.push_clients} websockets"
+    )
+
+
 def write_report(ctx: Context, pages: dict, description: dict[str, str], elapsed: float) -> str:
     rows = report.build_rows(ctx.results, pages, ctx.profile)
     title = (
@@ -164,6 +172,8 @@ def write_report(ctx: Context, pages: dict, description: dict[str, str], elapsed
         f"{ctx.profile.rounds} interleaved round(s), medians over rounds; {elapsed / 60:.1f} minutes.",
         "",
         machine.markdown(description),
+        "",
+        f"Each round: closed-loop runs of {profile_line(ctx.profile)}.",
         "",
         table.render_markdown(rows),
         "",
