@@ -227,3 +227,14 @@ def test_a_rejected_token_is_announced_in_the_composer(fake_graph, staff_client)
     html = staff_client.get(compose_url(conversation), **HTMX).content.decode()
 
     assert "WhatsApp rejected the access token (190)" in html
+
+
+def test_switching_templates_keeps_the_values_typed_so_far(staff_client):
+    conversation = closed_conversation()
+    template = make_template()
+
+    html = staff_client.get(
+        compose_url(conversation), {"template": template.pk, "var-body-1": "Marco"}, **HTMX
+    ).content.decode()
+
+    assert 'name="var-body-1" value="Marco"' in html

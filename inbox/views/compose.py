@@ -55,7 +55,7 @@ def _back(request: HtmxHttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def compose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """GET: the composer (`mode=template`, `template`, `body`, `reply_to` preset it).
+    """GET: the composer (`mode=template`, `template`, its `var-*` values, `body`, `reply_to` preset it).
     POST: send `body` as text, or the `attachment` with `body` as its caption."""
     conversation = get_object_or_404(Conversation, pk=pk)
     if request.method == "GET":
@@ -65,6 +65,7 @@ def compose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             body=request.GET.get("body", ""),
             reply_to=_message(conversation, request.GET.get("reply_to")),
             template=_template(request.GET.get("template")),
+            values=_values(request.GET),
         )
         return _render(request, state)
     body = request.POST.get("body", "")

@@ -116,6 +116,8 @@ def test_when_the_window_closes_the_composer_switches_to_templates(new_agent, li
     expect(composer).to_have_attribute("data-window", "closed", timeout=ARRIVAL)
     expect(page.locator("#composer textarea[name=body]")).to_be_disabled()
     page.locator("#composer select[name=template]").select_option(label="order_ready · en · utility")
+    # Choosing a template redraws the composer; type once it has (as a person would).
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     for name, value in (("var-header-1", "A-1042"), ("var-body-1", "Marco"), ("var-body-2", "A-1042"), ("var-body-3", "8 pm")):
         page.locator(f"#composer input[name='{name}']").fill(value)
     expect(page.locator(f"#template-preview-{conversation.pk}")).to_contain_text("Hi Marco, your order A-1042 is cleaned")

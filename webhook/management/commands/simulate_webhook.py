@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--url", required=True, help="the webhook URL, e.g. http://127.0.0.1:8000/api/whatsapp/webhook/")
         parser.add_argument("--from", dest="wa_id", default="919876543210", help="the customer's number (wa_id)")
         parser.add_argument("--name", default="John Doe", help="the customer's profile name")
-        what = parser.add_argument_group("what to send (one of)")
+        what = parser.add_mutually_exclusive_group()
         what.add_argument("--text", help="a text message")
         what.add_argument("--image", nargs="?", const="", metavar="PATH", help="a photo (a generated one without PATH)")
         what.add_argument("--document", nargs="?", const="", metavar="PATH", help="a document (a generated PDF without PATH)")
