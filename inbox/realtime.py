@@ -16,6 +16,9 @@ logger = logging.getLogger(__name__)
 
 INBOX_GROUP = "inbox"
 EVENT_TYPE = "inbox.html"
+# Items per frame: a batch of webhook deliveries can change hundreds of messages, and one frame
+# for all of them would exceed the websocket's 1 MiB frame limit and Redis's pub/sub buffers.
+FRAME_ITEMS = 25
 
 
 @dataclass
@@ -38,9 +41,21 @@ def broadcast(changes: Changes) -> None:
         transaction.on_commit(partial(_push, changes), robust=True)
 
 
+def split(changes: Changes, size: int = FRAME_ITEMS) -> list[Changes]:
+    """`changes` in parts of at most `size` items of each kind, in order."""
+    kinds = ("new_messages", "changed_messages", "conversations", "new_notes", "deleted_notes")
+    longest = max(len(getattr(changes, kind)) for kind in kinds)
+    return [
+        Changes(**{kind: getattr(changes, kind)[start : start + size] for kind in kinds})
+        for start in range(0, max(longest, 1), size)
+    ]
+
+
 def _push(changes: Changes) -> None:
     from inbox import frames
 
-    html = frames.render(changes)
-    if html.strip():
-        async_to_sync(get_channel_layer().group_send)(INBOX_GROUP, {"type": EVENT_TYPE, "html": html})
+    send = async_to_sync(get_channel_layer().group_send)
+    for part in split(changes):
+        html = frames.render(part)
+        if html.strip():
+            send(INBOX_GROUP, {"type": EVENT_TYPE, "html": html})
