@@ -61,9 +61,7 @@ def image_message(*, wa_id: str, media_id: str, data: bytes, caption: str) -> di
 
 @pytest.fixture(scope="module")
 def graph(live_inbox):
-    """The fake Graph API where the live server looks for Meta. One per module: the server
-    keeps its connections to it alive, and a stopped fake's open connections would still
-    answer from the old fake's state."""
+    """The fake Graph API where the live server looks for Meta."""
     with FakeGraph(port=live_inbox.graph_port, app_secret=TEST_APP_SECRET) as fake:
         yield fake
 
