@@ -1,9 +1,9 @@
 """Background threads of a server process, started with its first request.
 
-The webhook processor always runs here, beside the sockets it broadcasts to. Tasks (media
-downloads) run in a worker thread here too unless RUN_TASKS_IN_SERVER is False: with the
-in-memory channel layer a separate worker process could not reach this process's websockets.
-With Redis, production turns it off and scales `db_worker` processes instead."""
+The webhook processor and a task worker (media downloads) run here unless
+RUN_WEBHOOK_PROCESSOR_IN_SERVER / RUN_TASKS_IN_SERVER are False: with the in-memory channel
+layer a separate process could not reach this process's websockets. With Redis, production may
+turn them off and scale `process_webhooks` and `db_worker` processes instead."""
 
 import threading
 
@@ -22,7 +22,8 @@ def ensure_started() -> None:
     with _lock:
         if _started:
             return
-        processor.ensure_started()
+        if settings.RUN_WEBHOOK_PROCESSOR_IN_SERVER:
+            processor.ensure_started()
         if settings.RUN_TASKS_IN_SERVER:
             threading.Thread(target=_run_task_worker, name="task-worker", daemon=True).start()
         _started = True

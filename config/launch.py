@@ -53,11 +53,13 @@ def main() -> None:
     manage("collectstatic", "--noinput", "-v", "0")
     manage("ensure_superuser")
 
-    # With Redis, media downloads run in a worker process of their own; without it they must
-    # run inside the server, the only process whose websockets the in-memory layer reaches.
+    # With Redis, webhook processing and media downloads run in worker processes of their own;
+    # without it they must run inside the server, the only process whose websockets the
+    # in-memory layer reaches.
     separate_worker = bool(os.environ.get("REDIS_URL"))
     if separate_worker:
         os.environ["RUN_TASKS_IN_SERVER"] = "False"
+        os.environ["RUN_WEBHOOK_PROCESSOR_IN_SERVER"] = "False"
     children = [
         subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(args.port), "config.asgi:application"],
@@ -66,6 +68,7 @@ def main() -> None:
     ]
     if separate_worker:
         children.append(subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=BASE_DIR))
+        children.append(subprocess.Popen([sys.executable, "manage.py", "process_webhooks"], cwd=BASE_DIR))
     base_url = f"http://127.0.0.1:{args.port}"
     if args.demo:
         children.append(

@@ -132,6 +132,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Tasks run in a thread of each server process (config/background.py) unless this is False and
 # separate `db_worker` processes run them, which needs REDIS_URL for their live updates.
 RUN_TASKS_IN_SERVER = env_bool("RUN_TASKS_IN_SERVER", True)
+# Webhook deliveries are applied by a thread of each server process unless this is False and
+# `process_webhooks` worker processes apply them (needs REDIS_URL for their live updates).
+RUN_WEBHOOK_PROCESSOR_IN_SERVER = env_bool("RUN_WEBHOOK_PROCESSOR_IN_SERVER", True)
 # The server's background threads (config/background.py); tests that drive the ASGI app in
 # process turn them off and run the processor themselves.
 START_BACKGROUND_THREADS = True

@@ -1,7 +1,8 @@
 """Turns stored deliveries into inbox state in the background, in batches.
 
-Each server process runs one processor thread. The ASGI fast path hands it the id of every
-delivery it stored; the thread takes whatever has queued up (up to BATCH_SIZE) and applies it
+Each server process runs one processor thread (or, with RUN_WEBHOOK_PROCESSOR_IN_SERVER=False,
+`manage.py process_webhooks` worker processes do the same work). The ASGI fast path hands it the
+id of every delivery it stored; the thread takes whatever has queued up (up to BATCH_SIZE) and applies it
 in one transaction. A sweep also claims deliveries still `received` some seconds after they
 arrived — left by a process that stopped, or by another process — so nothing stored is ever
 left unprocessed. Processing is idempotent, so a delivery handled twice changes nothing."""
@@ -12,10 +13,10 @@ import threading
 import time
 from datetime import timedelta
 
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from webhook import ingest
+from webhook import ingest, notifications
 from webhook.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,10 @@ _lock = threading.Lock()
 
 
 def submit(delivery_pk: int) -> None:
-    _queue.put(delivery_pk)
+    """Hand a stored delivery to this process's processor thread, if it runs one; otherwise a
+    `process_webhooks` worker picks it up from the database."""
+    if _started.is_set():
+        _queue.put(delivery_pk)
 
 
 def ensure_started() -> None:
@@ -73,10 +77,37 @@ def _take_batch(*, timeout: float) -> list[int]:
     return batch
 
 
-def process(pks: list[int]) -> None:
-    deliveries = list(Delivery.objects.filter(pk__in=pks, state=Delivery.RECEIVED).order_by("pk"))
-    if deliveries:
-        ingest.process_deliveries(deliveries)
+def process(pks: list[int]) -> int:
+    """Apply those of the deliveries that are still unprocessed; returns how many. The row
+    locks claim them until the batch commits: another processor skips them, and a crash
+    releases them for the next one."""
+    with transaction.atomic():
+        unprocessed = Delivery.objects.filter(pk__in=pks, state=Delivery.RECEIVED).order_by("pk")
+        deliveries = list(unprocessed.select_for_update(skip_locked=True))
+        if deliveries:
+            ingest.process_deliveries(deliveries)
+    return len(deliveries)
+
+
+def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -> None:
+    """The processor as a process of its own (`manage.py process_webhooks`): takes the oldest
+    unprocessed deliveries in batches, and when there are none waits for PostgreSQL's
+    notification of a new one (or `idle_wait` seconds)."""
+    wake = notifications.Listener()
+    try:
+        while not (stop and stop.is_set()):
+            try:
+                pending = Delivery.objects.filter(state=Delivery.RECEIVED).order_by("pk")
+                pks = list(pending.values_list("pk", flat=True)[:BATCH_SIZE])
+                if not pks or not process(pks):
+                    wake.wait(idle_wait)
+            except Exception:
+                logger.exception("webhook worker loop error")
+                time.sleep(1)
+            finally:
+                close_old_connections()
+    finally:
+        wake.close()
 
 
 def sweep() -> int:

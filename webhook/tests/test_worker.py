@@ -1,0 +1,69 @@
+"""The processor as a process of its own (`manage.py process_webhooks`)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from inbox.models import Message
+from webhook import processor
+from webhook.models import Delivery
+from webhook.tests.deliveries import load
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_until(condition, *, timeout: float = 10.0) -> None:
+    stop = threading.Event()
+
+    def work():
+        try:
+            processor.run_worker(idle_wait=0.2, stop=stop)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+    assert not worker.is_alive()
+
+
+def test_the_worker_applies_deliveries_stored_before_and_while_it_runs():
+    Delivery.objects.create(body=load("text__basic"))
+    holder = {}
+
+    def both_processed():
+        if "second" not in holder and Delivery.objects.filter(state=Delivery.PROCESSED).exists():
+            holder["second"] = Delivery.objects.create(body=load("image__caption"))
+        return Delivery.objects.filter(state=Delivery.PROCESSED).count() == 2
+
+    run_until(both_processed)
+    assert Delivery.objects.filter(state=Delivery.PROCESSED).count() == 2
+    assert Message.objects.count() == 2
+
+
+def test_a_batch_claimed_by_another_processor_is_skipped():
+    delivery = Delivery.objects.create(body=load("text__basic"))
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    from django.db import connections
+    from django.db.utils import ConnectionHandler
+
+    other = ConnectionHandler(connections.settings)["default"]
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            cursor.execute("SELECT id FROM webhook_delivery WHERE id = %s FOR UPDATE", [delivery.pk])
+        assert processor.process([delivery.pk]) == 0
+        other.rollback()
+    finally:
+        other.close()
+    assert processor.process([delivery.pk]) == 1
+    assert Delivery.objects.get().state == Delivery.PROCESSED
