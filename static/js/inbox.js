@@ -11,7 +11,7 @@
   "use strict";
 
   var NEAR_BOTTOM = 120;
-  var live = { rows: [], notifications: [], stick: false, openedOnce: false, closedAt: 0 };
+  var live = { rows: [], notifications: [], stick: false, openedOnce: false, hiddenAt: 0 };
 
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
@@ -122,7 +122,10 @@
           return;
         }
         var target = targetOf(element);
-        if (!document.querySelector(target)) { element.remove(); return; }
+        var existing = document.querySelector(target);
+        var typingHere = target.indexOf("#contact-details-") === 0 && existing && existing.contains(document.activeElement);
+        // No target on this page, or the agent is editing it (the customer's email): skip.
+        if (!existing || typingHere) { element.remove(); return; }
         if (thread && target === "#" + thread.id && $(".msg--in", element)) scheduleRead();
       });
       return template.innerHTML;
@@ -172,7 +175,6 @@
   });
   document.addEventListener("htmx:wsClose", function (event) {
     setLiveState("down", "Reconnecting…");
-    live.closedAt = Date.now();
     var code = event.detail.event && event.detail.event.code;
     // The extension retries only after abnormal closes; a server going away cleanly must not
     // leave the page deaf either.
