@@ -81,9 +81,17 @@ def start_servers(processes: Processes, env: dict[str, str]) -> dict[str, Server
     servers = {}
     for kind, app in apps.items():
         port = free_port(ports)
-        process = start_daphne(processes, name=f"server-{kind}", app=app, port=port, env=env)
-        servers[kind] = Server(name=kind, kind=kind, port=port, pid=process.pid)
-        print(f"  {kind}: daphne {app} on 127.0.0.1:{port} (pid {process.pid})", flush=True)
+        workers: tuple[int, ...] = ()
+        server_env = env
+        if kind == "app":
+            # As in production with Redis: the server stores and acknowledges, a worker process
+            # applies the deliveries (so the two don't share one interpreter lock).
+            server_env = {**env, "RUN_WEBHOOK_PROCESSOR_IN_SERVER": "False"}
+            worker = processes.start("app-worker", [PYTHON, "manage.py", "process_webhooks"], env=server_env)
+            workers = (worker.pid,)
+        process = start_daphne(processes, name=f"server-{kind}", app=app, port=port, env=server_env)
+        servers[kind] = Server(name=kind, kind=kind, port=port, pid=process.pid, worker_pids=workers)
+        print(f"  {kind}: daphne {app} on 127.0.0.1:{port} (pid {process.pid}, workers {workers})", flush=True)
     return servers
 
 
