@@ -2,18 +2,28 @@
 and it forwards every frame of the inbox group."""
 
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connections
 
 from config.asgi import application
 from inbox import realtime
 
 PATH = "/ws/inbox/"
 ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def close_database_connections():
+    """The session lookups run in asgiref's worker thread; its persistent connection would keep
+    PostgreSQL from dropping the test database at the end of the run."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 @sync_to_async
