@@ -85,7 +85,8 @@ def build(
     if chosen == TEMPLATE:
         state.templates = message_templates.approved()
         state.template = template if template in state.templates else None
-        if state.template is None and len(state.templates) == 1:
+        # A lone template is preselected, except right after it was sent: the thread needs the room.
+        if state.template is None and len(state.templates) == 1 and not sent_template:
             state.template = state.templates[0]
         if state.template is not None:
             values = values or {}
