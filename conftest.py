@@ -32,6 +32,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.START_BACKGROUND_THREADS = False
+    # Per test, never the shared Redis cache: a token problem recorded by one test must not leak.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}}
     settings.WHATSAPP_APP_SECRET = TEST_APP_SECRET
     settings.WHATSAPP_WEBHOOK_VERIFY_TOKEN = TEST_VERIFY_TOKEN
     settings.WHATSAPP_ACCESS_TOKEN = "test-access-token"

@@ -48,6 +48,8 @@ def main() -> None:
     if args.demo:
         os.environ["WHATSAPP_GRAPH_URL"] = f"http://127.0.0.1:{FAKE_GRAPH_PORT}"
         os.environ.setdefault("WHATSAPP_ACCESS_TOKEN", "demo-access-token")
+        # The fake Graph API's business account, so the admin's template sync works too.
+        os.environ.setdefault("WHATSAPP_BUSINESS_ACCOUNT_ID", "102290129340398")
 
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")

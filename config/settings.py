@@ -128,6 +128,10 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+if REDIS_URL:
+    # Shared by every process, so a token Meta rejected in a worker shows on /healthz too.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Tasks run in a thread of each server process (config/background.py) unless this is False and
 # separate `db_worker` processes run them, which needs REDIS_URL for their live updates.
@@ -165,6 +169,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Media in S3-compatible storage (AWS, MinIO, R2, ...) when a bucket is named; credentials come
+# from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. The bucket stays private: staff fetch files
+# through the inbox, which adds its own headers.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": env_str("AWS_LOCATION", "media"),
+        },
+    }
 
 # Meta sends webhook bodies of up to 3 MB; the webhook reads its body itself and answers 413
 # above WEBHOOK_MAX_BODY_BYTES, so Django's own cap must not trip first.
