@@ -45,9 +45,8 @@ class Conversation(models.Model):
                 name="conversation_unique_user_id",
             ),
         ]
-        indexes = [
-            models.Index(fields=["-last_message_at", "-id"], name="conversation_recent"),
-        ]
+        # The list's indexes (newest activity first, conversations without messages last; and
+        # the unread ones) are created by migration 0002 in SQL: SQLite can't index NULLS LAST.
 
     def __str__(self) -> str:
         return self.display_name

@@ -65,7 +65,10 @@ def paginate(
 ) -> Page:
     """One page of `queryset`, newest `field` first, in two queries (plus its prefetches)."""
     total = queryset.count()
-    ordered = queryset.order_by(F(field).desc(nulls_last=True), "-pk")
+    # nulls_last only where NULLs can occur: on a NOT NULL column it would keep PostgreSQL from
+    # reading the DESC index (which sorts NULLs first) and make it sort the whole table.
+    nullable = queryset.model._meta.get_field(field).null
+    ordered = queryset.order_by(F(field).desc(nulls_last=True) if nullable else F(field).desc(), "-pk")
     if before is not None:
         ordered = ordered.filter(after(before, field))
     rows = list(ordered[: limit + 1])
