@@ -145,7 +145,7 @@ def change_customer_number(
                 merge_conversations(keep=conversation, other=other)
             conversation.user_id = new_user_id
         conversation.save(update_fields=["phone_number", "user_id"])
-        realtime.broadcast(realtime.Changes(conversations=[conversation.pk]))
+        realtime.broadcast(realtime.Changes(conversations=[conversation.pk], contacts=[conversation.pk]))
     return conversation
 
 
@@ -168,8 +168,12 @@ def merge_conversations(*, keep: Conversation, other: Conversation) -> None:
             defaults={"conversation": keep, "changed_at": timezone.now()},
         )
     keep.unread_count = unread[keep.pk] + unread[other.pk]
+    other_pk = other.pk
     other.delete()
     recount(keep)
+    realtime.broadcast(
+        realtime.Changes(deleted_conversations=[other_pk], conversations=[keep.pk], contacts=[keep.pk])
+    )
 
 
 def recount(conversation: Conversation) -> None:
@@ -217,7 +221,7 @@ def update_contact(*, conversation: Conversation, customer_email: str, notes: st
             conversation.notes = notes
             fields.append("notes")
         conversation.save(update_fields=fields)
-        realtime.broadcast(realtime.Changes(conversations=[conversation.pk]))
+        realtime.broadcast(realtime.Changes(conversations=[conversation.pk], contacts=[conversation.pk]))
 
 
 def add_note(*, conversation: Conversation, author, body: str) -> Note:

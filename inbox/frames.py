@@ -6,7 +6,7 @@ What a frame holds:
   them); a new reaction instead re-renders the message it reacts to;
 - changed messages (status ticks, media state), replacing `#msg-<pk>`;
 - conversation rows (`#conv-<pk>`, moved into place by the page's script), the contact details
-  and the unread totals;
+  (or only their message count) and the unread totals; rows of merged conversations removed;
 - new notes appended to `#notes-<conversation>`, deleted notes removed.
 
 It costs a fixed number of queries however many changes it carries, and renders nothing per
@@ -41,7 +41,7 @@ def render(changes: Changes) -> str:
     replaced += [t for t in threads.reaction_targets(reactions) if t.pk not in on_hand]
     threads.decorate(appended + replaced)
 
-    conversation_pks = list(dict.fromkeys(changes.conversations))
+    conversation_pks = list(dict.fromkeys(changes.conversations + changes.contacts))
     # A status change of a conversation's newest message shows in its row (the ticks).
     conversation_pks += [
         m.conversation_id for m in changed if m.conversation.last_message_id == m.pk and m.conversation_id not in conversation_pks
@@ -49,7 +49,8 @@ def render(changes: Changes) -> str:
     parts: list[str] = []
     parts += _appended_messages(appended)
     parts += [_render("message", message=m, oob=True) for m in replaced]
-    parts += _conversations(conversation_pks, notify=_notifiable(new))
+    parts += _conversations(conversation_pks, contacts=set(changes.contacts), notify=_notifiable(new))
+    parts += [f'<div id="conv-{int(pk)}" hx-swap-oob="delete"></div>' for pk in dict.fromkeys(changes.deleted_conversations)]
     parts += _new_notes(changes.new_notes)
     parts += [f'<div id="note-{int(pk)}" hx-swap-oob="delete"></div>' for pk in dict.fromkeys(changes.deleted_notes)]
     return "\n".join(part.strip() for part in parts)
@@ -90,7 +91,9 @@ def _notifiable(new: list[Message]) -> dict[int, Message]:
     return latest
 
 
-def _conversations(pks: list[int], *, notify: dict[int, Message]) -> list[str]:
+def _conversations(pks: list[int], *, contacts: set[int], notify: dict[int, Message]) -> list[str]:
+    """Each conversation's row; the contact panel in full only where contact details changed,
+    otherwise just its message count (a new message changes nothing else there)."""
     if not pks:
         return []
     found = {
@@ -105,7 +108,10 @@ def _conversations(pks: list[int], *, notify: dict[int, Message]) -> list[str]:
         if conversation is None:
             continue
         parts.append(row.render({"conversation": conversation, "oob": True, "notify": notify.get(pk)}))
-        parts.append(details.render({"conversation": conversation, "oob": True}))
+        if pk in contacts:
+            parts.append(details.render({"conversation": conversation, "oob": True}))
+        else:
+            parts.append(f'<dd id="message-count-{pk}" hx-swap-oob="true">{int(conversation.message_count)}</dd>')
     parts.append(
         get_template("inbox/inbox.html#unread-total").render({"unread": conversation_lists.unread_totals(), "oob": True})
     )

@@ -5,7 +5,7 @@ later rolled back; a Redis failure is logged (robust=True), never turned into a 
 whose data has already committed."""
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import partial
 
 from asgiref.sync import async_to_sync
@@ -30,9 +30,16 @@ class Changes:
     conversations: list[int] = field(default_factory=list)
     new_notes: list[int] = field(default_factory=list)
     deleted_notes: list[int] = field(default_factory=list)
+    # Conversations whose contact details changed (not just their counters or last message).
+    contacts: list[int] = field(default_factory=list)
+    # Conversations merged into another, to be removed from every list.
+    deleted_conversations: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return any((self.new_messages, self.changed_messages, self.conversations, self.new_notes, self.deleted_notes))
+        return any(getattr(self, kind) for kind in KINDS)
+
+
+KINDS = tuple(f.name for f in fields(Changes))
 
 
 def broadcast(changes: Changes) -> None:
@@ -43,10 +50,9 @@ def broadcast(changes: Changes) -> None:
 
 def split(changes: Changes, size: int = FRAME_ITEMS) -> list[Changes]:
     """`changes` in parts of at most `size` items of each kind, in order."""
-    kinds = ("new_messages", "changed_messages", "conversations", "new_notes", "deleted_notes")
-    longest = max(len(getattr(changes, kind)) for kind in kinds)
+    longest = max(len(getattr(changes, kind)) for kind in KINDS)
     return [
-        Changes(**{kind: getattr(changes, kind)[start : start + size] for kind in kinds})
+        Changes(**{kind: getattr(changes, kind)[start : start + size] for kind in KINDS})
         for start in range(0, max(longest, 1), size)
     ]
 

@@ -28,7 +28,9 @@ def test_new_message_is_appended_to_its_thread_and_its_row_replaced():
     assert re.search(rf'<a id="conv-{conversation.pk}"[^>]*data-unread="1"[^>]*hx-swap-oob="true"', html)
     assert f'data-notify="{message.pk}"' in html
     assert 'id="unread-total"' in html and 'data-messages="1"' in html
-    assert f'id="contact-details-{conversation.pk}"' in html
+    # A new message changes only the contact panel's message count, not the whole panel.
+    assert f'<dd id="message-count-{conversation.pk}" hx-swap-oob="true">' in html
+    assert f'id="contact-details-{conversation.pk}"' not in html
 
 
 def test_message_text_and_names_are_escaped():
@@ -126,3 +128,11 @@ def test_frame_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
         frames.render(
             Changes(new_messages=new, changed_messages=changed, conversations=[c.pk for c in conversations], new_notes=notes)
         )
+
+
+def test_a_merged_conversation_is_removed_and_the_remaining_panel_redrawn():
+    keep = make_conversation(contact_name="Kept")
+    gone = make_conversation(contact_name="Merged", phone_number="4915100000001")
+    html = frames.render(Changes(deleted_conversations=[gone.pk], conversations=[keep.pk], contacts=[keep.pk]))
+    assert f'<div id="conv-{gone.pk}" hx-swap-oob="delete"></div>' in html
+    assert f'id="contact-details-{keep.pk}"' in html

@@ -17,7 +17,7 @@ def test_panel_shows_number_first_seen_and_message_count(staff_client):
     html = staff_client.get(reverse("inbox:contact", args=[conversation.pk])).content.decode()
     assert "+4915123456789" in html
     assert "+4915100000000" in html
-    assert "<dd>12</dd>" in html
+    assert f'<dd id="message-count-{conversation.pk}">12</dd>' in html
     assert f'id="notes-{conversation.pk}"' in html
 
 
