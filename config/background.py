@@ -6,12 +6,14 @@ layer a separate process could not reach this process's websockets. With Redis, 
 turn them off and scale `process_webhooks` and `db_worker` processes instead. Every server
 process also requeues lost media downloads now and then."""
 
+import asyncio
 import logging
 import threading
 import time
 
 from django.conf import settings
 
+from inbox import realtime
 from webhook import processor
 
 logger = logging.getLogger(__name__)
@@ -21,12 +23,16 @@ _started = False
 
 
 def ensure_started() -> None:
+    """Call from the server's event loop."""
     global _started
     if _started or not settings.START_BACKGROUND_THREADS:
         return
     with _lock:
         if _started:
             return
+        # The processor and task threads publish frames through this loop, which owns the
+        # in-memory layer's queues (and, with Redis, a connection already open).
+        realtime.publish_on(asyncio.get_running_loop())
         if settings.RUN_WEBHOOK_PROCESSOR_IN_SERVER:
             processor.ensure_started()
         if settings.RUN_TASKS_IN_SERVER:

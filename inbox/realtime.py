@@ -79,6 +79,16 @@ class _Publisher:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
 
+    def use(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Publish on a server's own loop: the only one whose in-memory layer queues its
+        websockets read, and a Redis connection it already has."""
+        with self._lock:
+            self._loop = loop
+
+    @property
+    def ready(self) -> bool:
+        return self._loop is not None
+
     def loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
             if self._loop is None:
@@ -94,10 +104,16 @@ class _Publisher:
 _publisher = _Publisher()
 
 
+def publish_on(loop: asyncio.AbstractEventLoop) -> None:
+    """Make frames published from any thread of this process go through the server's `loop`."""
+    _publisher.use(loop)
+
+
 def publish(group: str, message: dict) -> None:
-    """Send `message` to `group` now (callers defer to commit; see `broadcast`)."""
-    if isinstance(get_channel_layer(), InMemoryChannelLayer):
-        # Its queues belong to the server's loop: only async_to_sync reaches them safely.
+    """Send `message` to `group` now (callers defer to commit; see `broadcast`). Call from
+    synchronous code, never from the publishing loop's own thread."""
+    if isinstance(get_channel_layer(), InMemoryChannelLayer) and not _publisher.ready:
+        # Without a server loop (tests, commands) the in-memory layer is only reachable this way.
         async_to_sync(get_channel_layer().group_send)(group, message)
     else:
         _publisher.send(group, message)
