@@ -38,6 +38,7 @@ def for_senders(senders: dict[Sender, str]) -> dict[Sender, Conversation]:
         for former in formers.select_related("conversation"):
             by_wa_id[(former.phone_number_id, former.wa_id)] = former.conversation
 
+    _create_missing(senders, by_wa_id, by_user_id)
     result = {}
     for sender, name in senders.items():
         phone_number_id, wa_id, user_id = sender
@@ -89,6 +90,34 @@ def _join_username_thread(conversation: Conversation, other: Conversation | None
         for key, value in mapping.items():
             if value.pk == other.pk:
                 mapping[key] = conversation
+
+
+def _create_missing(senders: dict[Sender, str], by_wa_id: dict, by_user_id: dict) -> None:
+    """Create the conversations of first-time customers in one INSERT and add them to the
+    lookups. A row that collides with a unique id (a concurrent delivery, or two senders in the
+    batch naming the same customer) is skipped and found by the lookup that follows."""
+    new = {}
+    for (phone_number_id, wa_id, user_id), name in senders.items():
+        if (wa_id and (phone_number_id, wa_id) in by_wa_id) or (user_id and (phone_number_id, user_id) in by_user_id):
+            continue
+        if wa_id or user_id:
+            new.setdefault(
+                (phone_number_id, wa_id or user_id),
+                Conversation(phone_number_id=phone_number_id, phone_number=wa_id, user_id=user_id, contact_name=name),
+            )
+    if not new:
+        return
+    Conversation.objects.bulk_create(new.values(), ignore_conflicts=True)
+    wa_ids = {c.phone_number for c in new.values() if c.phone_number}
+    user_ids = {c.user_id for c in new.values() if c.user_id}
+    created = Conversation.objects.filter(phone_number_id__in={c.phone_number_id for c in new.values()}).filter(
+        Q(phone_number__in=wa_ids) | Q(user_id__in=user_ids)
+    )
+    for conversation in created:
+        if conversation.phone_number:
+            by_wa_id.setdefault((conversation.phone_number_id, conversation.phone_number), conversation)
+        if conversation.user_id:
+            by_user_id.setdefault((conversation.phone_number_id, conversation.user_id), conversation)
 
 
 def _create(*, phone_number_id: str, wa_id: str | None, user_id: str | None, name: str) -> Conversation:

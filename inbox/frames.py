@@ -71,13 +71,9 @@ def _appended_messages(messages: list[Message]) -> list[str]:
     by_thread: dict[int, list[Message]] = defaultdict(list)
     for message in sorted(messages, key=lambda m: (m.timestamp, m.pk)):
         by_thread[message.conversation_id].append(message)
-    template = get_template("inbox/conversation.html#message")
-    return [
-        f'<div hx-swap-oob="beforeend:#thread-{pk}">'
-        + "".join(template.render({"message": m}) for m in thread)
-        + "</div>"
-        for pk, thread in by_thread.items()
-    ]
+    # One render per thread, not per message: the includes inside a message resolve once.
+    template = get_template("inbox/conversation.html#appended-messages")
+    return [template.render({"conversation_pk": pk, "messages": thread}) for pk, thread in by_thread.items()]
 
 
 def _notifiable(new: list[Message]) -> dict[int, Message]:
