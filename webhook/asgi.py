@@ -25,7 +25,7 @@ _store_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhook-stor
 
 def _store(body: bytes, signature_header: str) -> int:
     try:
-        return Delivery.objects.create(body=body, signature=signature_header).pk
+        return Delivery.objects.store(body=body, signature=signature_header)
     except DatabaseError:
         # A broken connection stays broken for this thread until replaced.
         close_old_connections()

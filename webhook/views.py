@@ -36,7 +36,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
     if refusal:
         return _response(refusal)
     try:
-        delivery = Delivery.objects.create(body=body, signature=header or "")
+        delivery = Delivery.objects.get(pk=Delivery.objects.store(body=body, signature=header or ""))
     except DatabaseError:
         logger.exception("webhook delivery could not be stored; asking Meta to retry")
         return _response(intake.UNAVAILABLE)

@@ -128,7 +128,7 @@ def test_refuses_a_too_large_body_sent_in_chunks_without_a_length(app):
 
 def test_answers_503_when_the_delivery_cannot_be_stored(app):
     body = load("text__basic")
-    with mock.patch.object(Delivery.objects, "create", side_effect=DatabaseError("database is down")):
+    with mock.patch.object(Delivery.objects, "store", side_effect=DatabaseError("database is down")):
         response = post(app, body, signature=sign(body))
     assert response.status_code == 503
     assert Delivery.objects.count() == 0

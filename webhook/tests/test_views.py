@@ -150,7 +150,7 @@ def test_accepts_a_body_just_under_the_limit(client, settings):
 
 
 def test_answers_503_when_the_delivery_cannot_be_stored(client):
-    with mock.patch.object(Delivery.objects, "create", side_effect=DatabaseError("database is down")):
+    with mock.patch.object(Delivery.objects, "store", side_effect=DatabaseError("database is down")):
         response = post(client, load("text__basic"))
     assert response.status_code == 503
     assert_nothing_stored()
