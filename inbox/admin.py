@@ -44,7 +44,7 @@ def _url_or_none(name: str, pk: int) -> str | None:
         return None
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyPermissions:
     """Records written by the webhook or Meta's API: viewable, never edited by hand (counters
     and live updates would go out of step)."""
 
@@ -56,6 +56,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Message)
@@ -192,17 +196,8 @@ class ConversationForm(forms.ModelForm):
         fields = ["customer_email", "notes"]
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyPermissions, admin.TabularInline):
     extra = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class NoteInline(ReadOnlyInline):
