@@ -1,7 +1,8 @@
 """`make run` / `make demo`: prepare the database and serve the inbox with its task worker.
 
 Environment variables win; for the embedded default, a per-checkout secret key, webhook app
-secret and verify token are generated once into `.venv/local.env` so a newcomer needs none.
+secret and verify token are generated once into `.venv/local.env` (read by config/settings.py,
+so every command in the checkout agrees) and a newcomer needs none.
 `--demo` also starts the fake Graph API and a stream of simulated customers.
 """
 
@@ -12,24 +13,24 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-LOCAL_ENV = BASE_DIR / ".venv" / "local.env"
+from config.settings import BASE_DIR, LOCAL_ENV_FILE, read_env_file
+
 FAKE_GRAPH_PORT = 8001
 
 
-def load_local_env() -> None:
-    if not LOCAL_ENV.exists():
-        LOCAL_ENV.write_text(
+def create_local_env() -> None:
+    if not LOCAL_ENV_FILE.exists():
+        LOCAL_ENV_FILE.write_text(
             f"SECRET_KEY={secrets.token_urlsafe(40)}\n"
             f"WHATSAPP_APP_SECRET={secrets.token_hex(16)}\n"
             f"WHATSAPP_WEBHOOK_VERIFY_TOKEN={secrets.token_urlsafe(16)}\n"
         )
-    for line in LOCAL_ENV.read_text().splitlines():
-        name, _, value = line.partition("=")
-        if name and not os.environ.get(name):
-            os.environ[name] = value
+
+
+def verify_token() -> str:
+    name = "WHATSAPP_WEBHOOK_VERIFY_TOKEN"
+    return os.environ.get(name) or read_env_file(LOCAL_ENV_FILE).get(name, "")
 
 
 def manage(*args: str) -> None:
@@ -44,7 +45,7 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "False")
-    load_local_env()
+    create_local_env()
     if args.demo:
         os.environ["WHATSAPP_GRAPH_URL"] = f"http://127.0.0.1:{FAKE_GRAPH_PORT}"
         os.environ.setdefault("WHATSAPP_ACCESS_TOKEN", "demo-access-token")
@@ -91,7 +92,7 @@ def main() -> None:
     print(
         f"\nThe inbox is at {base_url}/  (admin: {base_url}/admin/)\n"
         f"Webhook URL for Meta: {base_url}/api/whatsapp/webhook/  (verify token: $WHATSAPP_WEBHOOK_VERIFY_TOKEN,"
-        f" here {os.environ['WHATSAPP_WEBHOOK_VERIFY_TOKEN']})\n"
+        f" here {verify_token()})\n"
         f"Send a test message:\n"
         f"  .venv/bin/python manage.py simulate_webhook --url {base_url}/api/whatsapp/webhook/"
         f' --from 919876543210 --name "John Doe" --text "Hello"\n'

@@ -14,14 +14,32 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# Defaults that `make run` generates once per checkout (a secret key, the webhook's app secret
+# and verify token), so every command run in this checkout agrees with the server.
+LOCAL_ENV_FILE = BASE_DIR / ".venv" / "local.env"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    pairs = (line.partition("=") for line in path.read_text().splitlines())
+    return {name.strip(): value.strip() for name, _, value in pairs if name.strip()}
+
+
+LOCAL_DEFAULTS = read_env_file(LOCAL_ENV_FILE)
+
+
 def env_str(name: str, default: str = "") -> str:
-    """The variable's value, or the contents of the file named by NAME_FILE (Docker secrets)."""
-    if name in os.environ:
+    """The variable's value, the contents of the file named by NAME_FILE (Docker secrets),
+    this checkout's generated default, or `default`."""
+    if os.environ.get(name):
         return os.environ[name]
     path = os.environ.get(f"{name}_FILE")
     if path:
         return Path(path).read_text().strip()
-    return default
+    if name in os.environ:
+        return os.environ[name]
+    return LOCAL_DEFAULTS.get(name, default)
 
 
 def env_bool(name: str, default: bool) -> bool:
