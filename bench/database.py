@@ -119,6 +119,25 @@ class Checker:
             last_processed_at=max(processed_times, default=None),
         )
 
+    def media_states(self, prefix: str) -> dict[str, int]:
+        """How many of the phase's messages (wamid prefix) are in each media state."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT media_state, count(*) FROM inbox_message WHERE message_id LIKE %s GROUP BY media_state",
+                (f"wamid.{prefix}%",),
+            )
+            return dict(cursor.fetchall())
+
+    def media_rows(self, prefix: str) -> list[tuple[str, str, str, int | None, str]]:
+        """(media id, state, stored file name, stored size, error) of each of the phase's messages."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT media_id, media_state, media_file, media_size, media_error FROM inbox_message "
+                "WHERE message_id LIKE %s ORDER BY message_id",
+                (f"wamid.{prefix}%",),
+            )
+            return cursor.fetchall()
+
     def counters_match(self) -> tuple[int, int]:
         """(sum of Conversation.message_count, number of Message rows): equal when every message
         was counted exactly once."""

@@ -1,8 +1,9 @@
 """Meta-shaped webhook deliveries for the load generator. Pure.
 
-Text messages from a rotating set of customers, one or many per POST, signed the way Meta
-signs them. Every message's wamid names its phase and index (`wamid.<prefix><index>`), so the
-database check and the websocket listeners can tell exactly which messages arrived."""
+Text messages from a rotating set of customers, one or many per POST, and image messages
+naming media registered with the fake Graph API, signed the way Meta signs them. Every
+message's wamid names its phase and index (`wamid.<prefix><index>`), so the database check
+and the websocket listeners can tell exactly which messages arrived."""
 
 import json
 import re
@@ -72,16 +73,48 @@ def delivery(*, prefix: str, first_index: int, count: int, timestamp: int) -> di
                 body=_TEXTS[index % len(_TEXTS)],
             )
         )
+    return _envelope(contacts=list(contacts.values()), messages=messages)
+
+
+def _envelope(*, contacts: list[dict], messages: list[dict]) -> dict:
     value = {
         "messaging_product": "whatsapp",
         "metadata": {"display_phone_number": DISPLAY_PHONE_NUMBER, "phone_number_id": PHONE_NUMBER_ID},
-        "contacts": list(contacts.values()),
+        "contacts": contacts,
         "messages": messages,
     }
     return {
         "object": "whatsapp_business_account",
         "entry": [{"id": WABA_ID, "changes": [{"field": "messages", "value": value}]}],
     }
+
+
+def image_message(*, message_id: str, wa_id: str, timestamp: int, media_id: str, sha256: str, mime_type: str) -> dict:
+    """An image message as Meta sends it: the media id to fetch and the file's sha256 in base64."""
+    return {
+        "from": wa_id,
+        "id": message_id,
+        "timestamp": str(timestamp),
+        "type": "image",
+        "image": {"mime_type": mime_type, "sha256": sha256, "id": media_id},
+    }
+
+
+def image_delivery_body(
+    *, prefix: str, index: int, timestamp: int, media_id: str, sha256: str, mime_type: str = "image/jpeg"
+) -> bytes:
+    """One POST's JSON holding image message `index` (wamid `wamid.<prefix><index>`)."""
+    wa_id, name = customer(index)
+    message = image_message(
+        message_id=wamid(prefix, index),
+        wa_id=wa_id,
+        timestamp=timestamp,
+        media_id=media_id,
+        sha256=sha256,
+        mime_type=mime_type,
+    )
+    data = _envelope(contacts=[{"profile": {"name": name}, "wa_id": wa_id}], messages=[message])
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
 def delivery_body(*, prefix: str, first_index: int, count: int, timestamp: int) -> bytes:

@@ -93,6 +93,11 @@ def free_port(taken: set[int]) -> int:
 
 def start_daphne(processes: Processes, *, name: str, app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
     process = processes.start(name, [DAPHNE, "-b", "127.0.0.1", "-p", str(port), app], env=env)
+    return wait_listening(processes, process, name=name, port=port)
+
+
+def wait_listening(processes: Processes, process: subprocess.Popen, *, name: str, port: int) -> subprocess.Popen:
+    """`process` once it accepts connections on `port`; StartupError if it exits or takes a minute."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

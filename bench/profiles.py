@@ -17,6 +17,8 @@ class Profile:
     rates: tuple[int, ...] = (100, 500, 1000)
     push_rate: int = 200
     push_clients: int = 50
+    media_files: int = 200  # images downloaded per media run
+    media_workers: int = 2  # db_worker processes beside the app for the media downloads
     big_thread: int = 10_000  # messages in the one long conversation of the page data set
     drain_timeout: float = 120.0  # seconds to wait for the app to process what it acknowledged
     answer_timeout: float = 10.0  # an open-loop request unanswered this long counts as lost
@@ -43,6 +45,7 @@ QUICK = Profile(
     conversations=10_000,
     messages=100_000,
     page_requests=5,
+    media_files=50,
     drain_timeout=60.0,
     time_limit=150.0,
 )

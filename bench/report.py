@@ -9,7 +9,14 @@ from bench.profiles import Profile
 from bench.stats import median
 from bench.table import Row
 
-CPU_SHORT = {"server": "srv", "postgres": "pg", "redis": "redis", "generator": "gen", "listeners": "ws"}
+CPU_SHORT = {
+    "server": "srv",
+    "postgres": "pg",
+    "redis": "redis",
+    "generator": "gen",
+    "listeners": "ws",
+    "graph": "graph",
+}
 SERVER_SIDE = ("server", "postgres", "redis")
 PAGES = (
     ("list", "Conversation list, first page"),
@@ -130,6 +137,22 @@ def push_rows(f: Figures) -> list[Row]:
     ]
 
 
+def _megabytes(value: float | None) -> str:
+    return "n/a" if table.missing(value) else f"{value:,.2f} MB/s"
+
+
+def media_rows(f: Figures, profile: Profile) -> list[Row]:
+    return [
+        _pair(
+            f"Images downloaded/s (baseline: {profile.media_workers} threads, lookup + GET each)",
+            f("media.app.rate"),
+            f("media.base.rate"),
+            lambda value: "n/a" if table.missing(value) else f"{value:,.1f}/s",
+        ),
+        _pair("MB/s downloaded", f("media.app.mbps"), f("media.base.mbps"), _megabytes),
+    ]
+
+
 def _frame_cell(size: float, messages: float) -> str:
     if table.missing(size) or table.missing(messages):
         return "n/a"
@@ -178,6 +201,7 @@ def cpu_rows(f: Figures, rates: Sequence[int]) -> list[Row]:
     if 500 in rates:
         pairs.append(("500/s fixed rate, per delivery", "ack.app.500", "ack.verify.500"))
     pairs.append(("push, per message", "push.app", "push.base"))
+    pairs.append(("media download, per file", "media.app", "media.base"))
     rows = []
     for label, app, base in pairs:
         app_split, base_split = f.cpu(app), f.cpu(base)
@@ -208,6 +232,14 @@ def build_rows(results: Mapping[str, Sequence[float]], pages: Mapping[str, dict]
             f"Inbox pages, {profile.conversations:,} conversations and {profile.messages:,} messages (p50 server time)"
         ),
         *page_rows(pages, profile),
-        table.section("CPU ms per item: srv · pg · redis · gen · ws (ratio: server side = srv + pg + redis)"),
+        table.section(
+            f"Media downloads: {profile.media_files} JPEGs of ~70 KB by webhook, fetched by "
+            f"{profile.media_workers} db_worker processes from the fake Graph API until stored "
+            "(baseline: a plain client, same files, same two steps)"
+        ),
+        *media_rows(f, profile),
+        table.section(
+            "CPU ms per item: srv · pg · redis · gen · ws · graph (ratio: server side = srv + pg + redis)"
+        ),
         *cpu_rows(f, profile.rates),
     ]

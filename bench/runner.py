@@ -1,7 +1,8 @@
 """The bench from start to finish: fresh databases, the page data set and its probe, the three
-servers (hello, verify + insert, the app), interleaved rounds of every figure, the correctness
-checks, and the table printed and written to bench/results/latest.md. Everything it starts is
-stopped by pid in `finally`, Ctrl+C included."""
+servers (hello, verify + insert, the app) with the fake Graph API and db_workers for the media
+downloads, interleaved rounds of every figure, the correctness checks, and the table printed
+and written to bench/results/latest.md. Everything it starts is stopped by pid in `finally`,
+Ctrl+C included."""
 
 import json
 import os
@@ -10,7 +11,7 @@ import time
 
 import psycopg2
 
-from bench import baseline_apps, database, drive, machine, pages_data, phases, report, table
+from bench import baseline_apps, database, drive, machine, media_phase, pages_data, phases, report, table
 from bench.context import Context, Server
 from bench.processes import PYTHON, ROOT, Processes, StartupError, free_port, start_daphne
 from bench.profiles import Profile
@@ -114,7 +115,7 @@ def warm_up(ctx: Context) -> None:
         )
 
 
-def one_round(ctx: Context, number: int) -> None:
+def one_round(ctx: Context, number: int, media: media_phase.MediaRig) -> None:
     s = ctx.servers
     tag = f"R{number}Z"
     pairs = [
@@ -150,6 +151,7 @@ def one_round(ctx: Context, number: int) -> None:
                 step()
     frames = phases.push_app(ctx, s["app"], key="push.app", prefix="PA" + tag)
     phases.push_baseline(ctx, s["app"], key="push.base", prefix="PB" + tag, frames=frames)
+    media_phase.measure(ctx, media, prefix="MD" + tag, first_app=number % 2 == 0)
 
 
 def final_checks(ctx: Context) -> None:
@@ -162,7 +164,9 @@ def profile_line(profile: Profile) -> str:
     return (
         f"{profile.closed_seconds:g} s on {profile.connections} connections, fixed-rate runs of "
         f"{profile.open_seconds:g} s at {', '.join(map(str, profile.rates))} deliveries/s, push for "
-        f"{profile.push_seconds:g} s at {profile.push_rate} msg/s to {profile.push_clients} websockets"
+        f"{profile.push_seconds:g} s at {profile.push_rate} msg/s to {profile.push_clients} websockets, "
+        f"{profile.media_files} image downloads by {profile.media_workers} db_workers (their default 1 s idle poll "
+        "included)"
     )
 
 
@@ -206,6 +210,7 @@ def run(profile: Profile) -> int:
     signal.signal(signal.SIGINT, _terminate)
     processes = Processes(logs)
     ctx = None
+    media = None
     try:
         description = machine.describe(postgres_version=database.server_version("postgres"), redis_url=REDIS_URL)
         pages = measure_pages(profile, processes)
@@ -230,11 +235,12 @@ def run(profile: Profile) -> int:
         for key, page in pages.items():
             if "missing" in page:
                 ctx.note(f"page {key} not measured: {page['missing']}")
+        media = media_phase.start(processes, env=env, app=ctx.servers["app"], workers=profile.media_workers)
         warm_up(ctx)
         for number in range(1, profile.rounds + 1):
             round_started = time.monotonic()
             print(f"round {number}/{profile.rounds} ({(round_started - started) / 60:.1f} min in) ...", flush=True)
-            one_round(ctx, number)
+            one_round(ctx, number, media)
             remaining = profile.rounds - number
             if remaining and time.monotonic() + (time.monotonic() - round_started) - started > profile.time_limit:
                 ctx.note(
@@ -251,6 +257,8 @@ def run(profile: Profile) -> int:
         return 2
     finally:
         processes.stop_all()
+        if media is not None:
+            media.remove_files()
         if ctx is not None:
             ctx.checker.close()
     print()

@@ -71,3 +71,15 @@ def test_wamid_pattern_finds_the_index_in_a_fragment():
 def test_prefixes_are_restricted_to_letters_and_digits():
     with pytest.raises(ValueError):
         payloads.wamid("a.b", 1)
+
+
+def test_an_image_delivery_parses_into_one_image_message_naming_its_media_and_checksum():
+    body = payloads.image_delivery_body(
+        prefix="m1", index=7, timestamp=1_700_000_000, media_id="m100000007", sha256="c2hhMjU2"
+    )
+    parsed = parser.parse(body)
+    [message] = parsed.messages
+    assert message.message_id == payloads.wamid("m1", 7)
+    assert message.message_type == "image"
+    assert (message.media.id, message.media.sha256, message.media.mime_type) == ("m100000007", "c2hhMjU2", "image/jpeg")
+    assert not parsed.ignored

@@ -67,3 +67,19 @@ def test_cpu_cells_split_components_and_compare_the_server_side():
 
 def test_figures_ignore_rounds_that_produced_nothing():
     assert report.Figures({"x": [math.nan, 2.0, 4.0]})("x") == 3.0
+
+
+def test_media_downloads_show_files_and_megabytes_per_second_beside_the_plain_client():
+    results = {
+        "media.app.rate": [40.0, 50.0, 60.0],
+        "media.base.rate": [200.0],
+        "media.app.mbps": [3.5],
+        "media.base.mbps": [14.0],
+    }
+    rows = report.build_rows(results, {}, profiles.QUICK)
+    assert any(row.section and row.figure.startswith("Media downloads: 50 JPEGs") for row in rows)
+    by_figure = _by_figure(rows)
+    files = by_figure["Images downloaded/s (baseline: 2 threads, lookup + GET each)"]
+    assert (files.app, files.baseline, files.ratio) == ("50.0/s", "200.0/s", "0.25×")
+    megabytes = by_figure["MB/s downloaded"]
+    assert (megabytes.app, megabytes.baseline, megabytes.ratio) == ("3.50 MB/s", "14.00 MB/s", "0.25×")
