@@ -1,9 +1,11 @@
 """Fixtures for the inbox's tests."""
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 
 from conftest import TEST_APP_SECRET
-from inbox import whatsapp
+from inbox import realtime, whatsapp
 from inbox.fake_graph import FakeGraph
 
 
@@ -17,3 +19,14 @@ def fake_graph(settings):
         settings.WHATSAPP_GRAPH_URL = fake.url
         yield fake
     whatsapp.clear_token_problem()
+
+
+@pytest.fixture
+def listener():
+    """(layer, channel): a channel in the inbox group, as a browser's consumer would be; read
+    it with `inbox.tests.group_listener.received`."""
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(realtime.INBOX_GROUP, channel)
+    yield layer, channel
+    async_to_sync(layer.group_discard)(realtime.INBOX_GROUP, channel)

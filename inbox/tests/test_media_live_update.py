@@ -1,15 +1,13 @@
 """Every agent's bubble follows the download: one frame after the commit that finished it (the
 picture), or failed it (the reason and Retry), or put it back in the queue."""
 
-import asyncio
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.urls import reverse
 
-from inbox import media, realtime
+from inbox import media
 from inbox.models import Message
+from inbox.tests.group_listener import received
 from inbox.tests.media_data import MEDIA_ID, jpeg_bytes, make_media_message, webhook_sha256
 
 pytestmark = pytest.mark.django_db
@@ -17,26 +15,6 @@ pytestmark = pytest.mark.django_db
 PHOTO = jpeg_bytes((64, 64))
 
 
-@pytest.fixture
-def listener():
-    """A channel in the inbox group, as a browser's consumer would be."""
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(realtime.INBOX_GROUP, channel)
-    yield layer, channel
-    async_to_sync(layer.group_discard)(realtime.INBOX_GROUP, channel)
-
-
-def received(layer, channel) -> list[dict]:
-    async def drain() -> list[dict]:
-        events = []
-        while True:
-            try:
-                events.append(await asyncio.wait_for(layer.receive(channel), timeout=0.05))
-            except TimeoutError:
-                return events
-
-    return async_to_sync(drain)()
 
 
 def test_a_finished_download_pushes_the_picture_after_commit(fake_graph, listener, django_capture_on_commit_callbacks):

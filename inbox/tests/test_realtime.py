@@ -1,38 +1,16 @@
 """Broadcasting: nothing reaches the group before the transaction commits, then exactly one
 frame per write, carrying the rendered HTML."""
 
-import asyncio
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 
-from inbox import actions, realtime
+from inbox import actions
 from inbox.tests.factories import BASE_TIME, make_conversation
+from inbox.tests.group_listener import received
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def listener():
-    """A channel in the inbox group, as a browser's consumer would be."""
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(realtime.INBOX_GROUP, channel)
-    yield layer, channel
-    async_to_sync(layer.group_discard)(realtime.INBOX_GROUP, channel)
-
-
-def received(layer, channel) -> list[dict]:
-    async def drain() -> list[dict]:
-        events = []
-        while True:
-            try:
-                events.append(await asyncio.wait_for(layer.receive(channel), timeout=0.05))
-            except TimeoutError:
-                return events
-
-    return async_to_sync(drain)()
 
 
 def receive_text(conversation, wamid: str, text: str):
