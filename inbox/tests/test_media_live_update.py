@@ -1,7 +1,6 @@
 """Every agent's bubble follows the download: one frame after the commit that finished it (the
 picture), or failed it (the reason and Retry), or put it back in the queue."""
 
-
 import pytest
 from django.urls import reverse
 
