@@ -20,9 +20,10 @@ def for_sender(*, phone_number_id: str, wa_id: str | None, user_id: str | None, 
     return for_senders({key: name})[key]
 
 
-def for_senders(senders: dict[Sender, str]) -> dict[Sender, Conversation]:
+def for_senders(senders: dict[Sender, str], *, changed: set[int] | None = None) -> dict[Sender, Conversation]:
     """The conversation of each sender (mapped to their profile name), created on first
-    contact; a few queries for the whole batch."""
+    contact; a few queries for the whole batch. The ids of existing conversations whose contact
+    details changed (a new profile name, a newly linked id) are added to `changed`."""
     lock_customers([(s[0], s[1]) for s in senders] + [(s[0], s[2]) for s in senders])
     numbers = {s[0] for s in senders}
     wa_ids = {s[1] for s in senders if s[1]}
@@ -50,7 +51,8 @@ def for_senders(senders: dict[Sender, str]) -> dict[Sender, Conversation]:
         elif wa_id and user_id:
             username_thread = by_user_id.get((phone_number_id, user_id))
             _join_username_thread(conversation, username_thread, by_wa_id, by_user_id, result)
-        _link(conversation, wa_id=wa_id, user_id=user_id, name=name)
+        if _link(conversation, wa_id=wa_id, user_id=user_id, name=name) and changed is not None:
+            changed.add(conversation.pk)
         if wa_id:
             by_wa_id.setdefault((phone_number_id, wa_id), conversation)
         if user_id:
@@ -131,8 +133,9 @@ def _create(*, phone_number_id: str, wa_id: str | None, user_id: str | None, nam
     return conversation
 
 
-def _link(conversation: Conversation, *, wa_id: str | None, user_id: str | None, name: str) -> None:
-    """Record a new profile name, and an id of the customer the conversation lacked."""
+def _link(conversation: Conversation, *, wa_id: str | None, user_id: str | None, name: str) -> bool:
+    """Record a new profile name, and an id of the customer the conversation lacked. Returns
+    True when the contact details changed."""
     updates: dict[str, Any] = {}
     if name and conversation.contact_name != name:
         updates["contact_name"] = name
@@ -141,7 +144,7 @@ def _link(conversation: Conversation, *, wa_id: str | None, user_id: str | None,
     if wa_id and not conversation.phone_number:
         updates["phone_number"] = wa_id
     if not updates:
-        return
+        return False
     try:
         with transaction.atomic():
             Conversation.objects.filter(pk=conversation.pk).update(**updates)
@@ -151,3 +154,4 @@ def _link(conversation: Conversation, *, wa_id: str | None, user_id: str | None,
         Conversation.objects.filter(pk=conversation.pk).update(**updates)
     for attr, value in updates.items():
         setattr(conversation, attr, value)
+    return bool(updates)

@@ -58,7 +58,9 @@ def receive_messages(items: Sequence[Incoming], *, changes: realtime.Changes) ->
     if not items:
         return []
     senders = {(i.phone_number_id, i.from_number, i.from_user_id): i.from_name for i in items}
-    by_sender = conversations.for_senders(senders)
+    renamed: set[int] = set()
+    by_sender = conversations.for_senders(senders, changed=renamed)
+    changes.contacts.extend(sorted(renamed))
     existing = _existing_messages(items)
     new: dict[tuple[str, str], Message] = {}
     for item in items:

@@ -215,4 +215,5 @@ def _dedupe(changes: realtime.Changes) -> realtime.Changes:
         new_messages=new,
         changed_messages=[pk for pk in unique(changes.changed_messages) if pk not in new],
         conversations=unique(changes.conversations),
+        contacts=unique(changes.contacts),
     )

@@ -2,6 +2,7 @@
 the inbox and the API show, in the conversation of the customer who sent it."""
 
 from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
 
@@ -320,3 +321,16 @@ def test_a_system_message_does_not_open_the_customer_service_window(client):
     assert Conversation.objects.get().last_inbound_at is None
     deliver(client, "text__basic")
     assert Conversation.objects.get().last_inbound_at == T0
+
+
+def test_a_new_profile_name_redraws_the_contact_panel_live(client, django_capture_on_commit_callbacks):
+    deliver(client, "text__basic")
+    value = data("text__basic")
+    value["entry"][0]["changes"][0]["value"]["contacts"][0]["profile"]["name"] = "A New Name"
+    value["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = "wamid.RENAMED"
+    with mock.patch("inbox.frames.render", return_value="<p>frame</p>") as render:
+        with django_capture_on_commit_callbacks(execute=True):
+            deliver(client, wire(value))
+    conversation = Conversation.objects.get()
+    assert conversation.contact_name == "A New Name"
+    assert [conversation.pk] in [call.args[0].contacts for call in render.call_args_list]
