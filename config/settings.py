@@ -49,14 +49,6 @@ def env_bool(name: str, default: bool) -> bool:
     return value == "True"
 
 
-def env_int(name: str, default: int) -> int:
-    value = env_str(name, str(default))
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
-
-
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 

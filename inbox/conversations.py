@@ -15,11 +15,6 @@ from inbox.models import Conversation, FormerNumber
 Sender = tuple[str, str | None, str | None]  # (phone_number_id, wa_id, user_id)
 
 
-def for_sender(*, phone_number_id: str, wa_id: str | None, user_id: str | None, name: str = "") -> Conversation:
-    key = (phone_number_id, wa_id, user_id)
-    return for_senders({key: name})[key]
-
-
 def for_senders(senders: dict[Sender, str], *, changed: set[int] | None = None) -> dict[Sender, Conversation]:
     """The conversation of each sender (mapped to their profile name), created on first
     contact; a few queries for the whole batch. The ids of existing conversations whose contact

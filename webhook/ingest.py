@@ -33,7 +33,7 @@ def process_delivery(delivery: Delivery) -> bool:
     while True:
         try:
             with transaction.atomic():
-                _mark_processed([delivery], [apply(bytes(delivery.body), received_at=delivery.received_at)])
+                _mark_processed([delivery], apply_batch([(bytes(delivery.body), delivery.received_at)]))
             return True
         except Exception as exc:
             if attempt < ATTEMPTS and _lost_race(exc):
@@ -84,11 +84,6 @@ def process_deliveries(deliveries: list[Delivery]) -> None:
     except Exception:
         for delivery in deliveries:
             process_delivery(delivery)
-
-
-def apply(body: bytes, *, received_at=None) -> payload.Parsed:
-    """Turn one webhook body into inbox state. Call inside a transaction."""
-    return apply_batch([(body, received_at)])[0]
 
 
 def apply_batch(bodies: list[tuple[bytes, datetime | None]]) -> list[payload.Parsed]:
