@@ -1,5 +1,5 @@
-"""Renders one `realtime.Changes` into one HTML frame of htmx out-of-band swaps, from the same
-named partials the views render, so a live update looks exactly like a reload.
+"""Renders one `realtime.Changes` into frames of htmx out-of-band swaps, from the same named
+partials the views render, so a live update looks exactly like a reload.
 
 What a frame holds:
 - new messages, appended to `#thread-<conversation>` (a browser without that thread open drops
@@ -9,8 +9,8 @@ What a frame holds:
   (or only their message count) and the unread totals; rows of merged conversations removed;
 - new notes appended to `#notes-<conversation>`, deleted notes removed.
 
-It costs a fixed number of queries however many changes it carries, and renders nothing per
-agent: every browser gets the same markup."""
+It costs a fixed number of queries however many changes it carries and however many frames
+they fill, and renders nothing per agent: every browser gets the same markup."""
 
 import logging
 from collections import defaultdict
@@ -28,7 +28,19 @@ logger = logging.getLogger(__name__)
 QUIET_TYPES = ("reaction", "system", "request_welcome")
 
 
+# Items per frame: a batch of webhook deliveries can change hundreds of messages, and one frame
+# for all of them would exceed the websocket's 1 MiB frame limit and Redis's pub/sub buffers.
+FRAME_ITEMS = 25
+
+
 def render(changes: Changes) -> str:
+    """Everything `changes` shows, as one piece of HTML."""
+    return "\n".join(render_frames(changes))
+
+
+def render_frames(changes: Changes, *, items: int = FRAME_ITEMS) -> list[str]:
+    """`changes` as frames of at most `items` messages, rows and notes each, in order, with
+    one set of queries for them all; the unread totals come last."""
     messages = _messages(changes.new_messages, changes.changed_messages)
     new = [messages[pk] for pk in dict.fromkeys(changes.new_messages) if pk in messages]
     new_pks = {m.pk for m in new}
@@ -46,14 +58,30 @@ def render(changes: Changes) -> str:
     conversation_pks += [
         m.conversation_id for m in changed if m.conversation.last_message_id == m.pk and m.conversation_id not in conversation_pks
     ]
-    parts: list[str] = []
-    parts += _appended_messages(appended)
-    parts += [_render("message", message=m, oob=True) for m in replaced]
+    # (items it counts as, html)
+    parts: list[tuple[int, str]] = []
+    parts += _appended_messages(appended, items)
+    parts += [(1, _render("message", message=m, oob=True)) for m in replaced]
     parts += _conversations(conversation_pks, contacts=set(changes.contacts), notify=_notifiable(new))
-    parts += [f'<div id="conv-{int(pk)}" hx-swap-oob="delete"></div>' for pk in dict.fromkeys(changes.deleted_conversations)]
+    parts += [(1, f'<div id="conv-{int(pk)}" hx-swap-oob="delete"></div>') for pk in dict.fromkeys(changes.deleted_conversations)]
     parts += _new_notes(changes.new_notes)
-    parts += [f'<div id="note-{int(pk)}" hx-swap-oob="delete"></div>' for pk in dict.fromkeys(changes.deleted_notes)]
-    return "\n".join(part.strip() for part in parts)
+    parts += [(1, f'<div id="note-{int(pk)}" hx-swap-oob="delete"></div>') for pk in dict.fromkeys(changes.deleted_notes)]
+    if conversation_pks:
+        totals = get_template("inbox/inbox.html#unread-total").render({"unread": conversation_lists.unread_totals(), "oob": True})
+        parts.append((0, totals))
+    return _pack(parts, items)
+
+
+def _pack(parts: list[tuple[int, str]], items: int) -> list[str]:
+    frames: list[list[str]] = []
+    count = items
+    for weight, html in parts:
+        if count + weight > items:
+            frames.append([])
+            count = 0
+        frames[-1].append(html.strip())
+        count += weight
+    return ["\n".join(frame) for frame in frames]
 
 
 def _messages(*pk_lists: Iterable[int]) -> dict[int, Message]:
@@ -67,13 +95,18 @@ def _render(partial: str, **context) -> str:
     return get_template(f"inbox/conversation.html#{partial}").render(context)
 
 
-def _appended_messages(messages: list[Message]) -> list[str]:
+def _appended_messages(messages: list[Message], items: int) -> list[tuple[int, str]]:
     by_thread: dict[int, list[Message]] = defaultdict(list)
     for message in sorted(messages, key=lambda m: (m.timestamp, m.pk)):
         by_thread[message.conversation_id].append(message)
-    # One render per thread, not per message: the includes inside a message resolve once.
+    # One render per thread (per frame's worth of it), not per message: the includes inside a
+    # message resolve once.
     template = get_template("inbox/conversation.html#appended-messages")
-    return [template.render({"conversation_pk": pk, "messages": thread}) for pk, thread in by_thread.items()]
+    return [
+        (len(chunk), template.render({"conversation_pk": pk, "messages": chunk}))
+        for pk, thread in by_thread.items()
+        for chunk in (thread[start : start + items] for start in range(0, len(thread), items))
+    ]
 
 
 def _notifiable(new: list[Message]) -> dict[int, Message]:
@@ -87,7 +120,7 @@ def _notifiable(new: list[Message]) -> dict[int, Message]:
     return latest
 
 
-def _conversations(pks: list[int], *, contacts: set[int], notify: dict[int, Message]) -> list[str]:
+def _conversations(pks: list[int], *, contacts: set[int], notify: dict[int, Message]) -> list[tuple[int, str]]:
     """Each conversation's row; the contact panel in full only where contact details changed,
     otherwise just its message count (a new message changes nothing else there)."""
     if not pks:
@@ -103,26 +136,21 @@ def _conversations(pks: list[int], *, contacts: set[int], notify: dict[int, Mess
         conversation = found.get(pk)
         if conversation is None:
             continue
-        parts.append(row.render({"conversation": conversation, "oob": True, "notify": notify.get(pk)}))
+        html = row.render({"conversation": conversation, "oob": True, "notify": notify.get(pk)})
         if pk in contacts:
-            parts.append(details.render({"conversation": conversation, "oob": True}))
+            html += details.render({"conversation": conversation, "oob": True})
         else:
-            parts.append(f'<dd id="message-count-{pk}" hx-swap-oob="true">{int(conversation.message_count)}</dd>')
-    parts.append(
-        get_template("inbox/inbox.html#unread-total").render({"unread": conversation_lists.unread_totals(), "oob": True})
-    )
+            html += f'<dd id="message-count-{pk}" hx-swap-oob="true">{int(conversation.message_count)}</dd>'
+        parts.append((1, html))
     return parts
 
 
-def _new_notes(pks: list[int]) -> list[str]:
+def _new_notes(pks: list[int]) -> list[tuple[int, str]]:
     if not pks:
         return []
     notes = Note.objects.filter(pk__in=pks).select_related("author").order_by("created_at", "pk")
-    by_conversation: dict[int, list[Note]] = defaultdict(list)
-    for note in notes:
-        by_conversation[note.conversation_id].append(note)
     template = get_template("inbox/conversation.html#note")
     return [
-        f'<div hx-swap-oob="beforeend:#notes-{pk}">' + "".join(template.render({"note": n}) for n in group) + "</div>"
-        for pk, group in by_conversation.items()
+        (1, f'<div hx-swap-oob="beforeend:#notes-{note.conversation_id}">{template.render({"note": note})}</div>')
+        for note in notes
     ]

@@ -18,9 +18,6 @@ logger = logging.getLogger(__name__)
 
 INBOX_GROUP = "inbox"
 EVENT_TYPE = "inbox.html"
-# Items per frame: a batch of webhook deliveries can change hundreds of messages, and one frame
-# for all of them would exceed the websocket's 1 MiB frame limit and Redis's pub/sub buffers.
-FRAME_ITEMS = 25
 
 
 @dataclass
@@ -50,22 +47,11 @@ def broadcast(changes: Changes) -> None:
         transaction.on_commit(partial(_push, changes), robust=True)
 
 
-def split(changes: Changes, size: int = FRAME_ITEMS) -> list[Changes]:
-    """`changes` in parts of at most `size` items of each kind, in order."""
-    longest = max(len(getattr(changes, kind)) for kind in KINDS)
-    return [
-        Changes(**{kind: getattr(changes, kind)[start : start + size] for kind in KINDS})
-        for start in range(0, max(longest, 1), size)
-    ]
-
-
 def _push(changes: Changes) -> None:
     from inbox import frames
 
-    for part in split(changes):
-        html = frames.render(part)
-        if html.strip():
-            publish(INBOX_GROUP, {"type": EVENT_TYPE, "html": html})
+    for html in frames.render_frames(changes):
+        publish(INBOX_GROUP, {"type": EVENT_TYPE, "html": html})
 
 
 class _Publisher:

@@ -132,39 +132,43 @@ def insert_messages(messages: list[Message]) -> list[Message]:
 
 
 def count_messages(messages: Sequence[Message]) -> None:
-    """Fold newly stored messages into their conversations' counters: one UPDATE per
-    conversation, computed in SQL against the row's current values, so concurrent batches add
-    up and a late delivery of an older message never becomes the newest (Meta's timestamps)."""
+    """Fold newly stored messages into their conversations' counters in one UPDATE, computed
+    in SQL against the rows' current values, so concurrent batches add up and a late delivery of an older message never becomes the newest (Meta's timestamps)."""
+    if not messages:
+        return
     by_conversation: dict[int, list[Message]] = defaultdict(list)
     for message in messages:
         by_conversation[message.conversation_id].append(message)
-    table = Conversation._meta.db_table
     adapt = connection.ops.adapt_datetimefield_value
     rows = []
-    for conversation_id, group in by_conversation.items():
+    for conversation_id, group in sorted(by_conversation.items()):
         newest = max(group, key=lambda m: (m.timestamp, m.pk))
         unread = sum(1 for m in group if m.is_inbound and m.message_type not in NOT_UNREAD_TYPES)
         window = [m.timestamp for m in group if m.is_inbound and m.message_type not in NO_WINDOW_TYPES]
-        newest_at = adapt(newest.timestamp)
         inbound_at = adapt(max(window)) if window else None
-        rows.append(
-            (len(group), unread, newest_at, newest.pk, newest_at, newest_at, inbound_at, inbound_at, inbound_at, conversation_id)
-        )
+        rows.append((len(group), unread, adapt(newest.timestamp), newest.pk, inbound_at, conversation_id))
+    update = f"""UPDATE {Conversation._meta.db_table} AS c SET
+        message_count = c.message_count + v.added,
+        unread_count = c.unread_count + v.unread,
+        last_message_id = CASE WHEN c.last_message_at IS NULL OR c.last_message_at <= v.newest_at
+                          THEN v.newest_id ELSE c.last_message_id END,
+        last_message_at = CASE WHEN c.last_message_at IS NULL OR c.last_message_at <= v.newest_at
+                          THEN v.newest_at ELSE c.last_message_at END,
+        last_inbound_at = CASE WHEN v.inbound_at IS NULL THEN c.last_inbound_at
+                          WHEN c.last_inbound_at IS NULL OR c.last_inbound_at < v.inbound_at
+                          THEN v.inbound_at ELSE c.last_inbound_at END
+        FROM {{values}} WHERE c.id = v.id"""
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"""UPDATE {table} SET
-                message_count = message_count + %s,
-                unread_count = unread_count + %s,
-                last_message_id = CASE WHEN last_message_at IS NULL OR last_message_at <= %s
-                                  THEN %s ELSE last_message_id END,
-                last_message_at = CASE WHEN last_message_at IS NULL OR last_message_at <= %s
-                                  THEN %s ELSE last_message_at END,
-                last_inbound_at = CASE WHEN %s IS NULL THEN last_inbound_at
-                                  WHEN last_inbound_at IS NULL OR last_inbound_at < %s
-                                  THEN %s ELSE last_inbound_at END
-            WHERE id = %s""",
-            rows,
-        )
+        if connection.vendor == "postgresql":
+            # One statement for the whole batch; executemany would be a round trip per row.
+            values = (
+                "unnest(%s::int[], %s::int[], %s::timestamptz[], %s::bigint[], %s::timestamptz[], %s::bigint[])"
+                " AS v(added, unread, newest_at, newest_id, inbound_at, id)"
+            )
+            cursor.execute(update.format(values=values), [list(column) for column in zip(*rows, strict=True)])
+        else:
+            values = "(SELECT %s AS added, %s AS unread, %s AS newest_at, %s AS newest_id, %s AS inbound_at, %s AS id) AS v"
+            cursor.executemany(update.format(values=values), rows)
 
 
 def record_statuses(items: Sequence[Status], *, changes: realtime.Changes) -> int:

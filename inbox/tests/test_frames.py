@@ -1,4 +1,4 @@
-"""Live frames: one frame of htmx out-of-band swaps per change, rendered from the same partials
+"""Live frames: htmx out-of-band swaps for each change, rendered from the same partials
 as the pages, with user text escaped and a fixed number of queries."""
 
 import re
@@ -136,3 +136,30 @@ def test_a_merged_conversation_is_removed_and_the_remaining_panel_redrawn():
     html = frames.render(Changes(deleted_conversations=[gone.pk], conversations=[keep.pk], contacts=[keep.pk]))
     assert f'<div id="conv-{gone.pk}" hx-swap-oob="delete"></div>' in html
     assert f'id="contact-details-{keep.pk}"' in html
+
+
+def test_a_large_batch_is_split_into_frames_of_at_most_the_given_items_in_order():
+    first, second = make_conversation(), make_conversation()
+    messages = [make_message(conversation=first if n % 3 else second) for n in range(12)]
+    Conversation.objects.filter(pk=first.pk).update(unread_count=8)
+    parts = frames.render_frames(
+        Changes(new_messages=[m.pk for m in messages], conversations=[first.pk, second.pk]), items=5
+    )
+    assert len(parts) > 1
+    for html in parts:
+        assert len(re.findall(r'<div id="msg-\d+"', html)) + len(re.findall(r'<a id="conv-\d+"', html)) <= 5
+    found = [int(pk) for html in parts for pk in re.findall(r'<div id="msg-(\d+)"', html)]
+    assert sorted(found) == sorted(m.pk for m in messages) and len(found) == len(set(found))
+    # Rows follow the messages they show, and the unread totals come once, at the end.
+    assert "".join(parts).index(f'id="conv-{first.pk}"') > "".join(parts).index(f'id="msg-{messages[-1].pk}"')
+    assert [html.count('id="unread-total"') for html in parts] == [0] * (len(parts) - 1) + [1]
+
+
+def test_splitting_into_frames_costs_no_more_queries(django_assert_max_num_queries):
+    conversation = make_conversation()
+    messages = [make_message(conversation=conversation) for _ in range(30)]
+    with django_assert_max_num_queries(7):
+        parts = frames.render_frames(
+            Changes(new_messages=[m.pk for m in messages], conversations=[conversation.pk]), items=4
+        )
+    assert len(parts) == 8  # 30 messages and a row, 4 to a frame

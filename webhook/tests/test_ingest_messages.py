@@ -328,7 +328,7 @@ def test_a_new_profile_name_redraws_the_contact_panel_live(client, django_captur
     value = data("text__basic")
     value["entry"][0]["changes"][0]["value"]["contacts"][0]["profile"]["name"] = "A New Name"
     value["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = "wamid.RENAMED"
-    with mock.patch("inbox.frames.render", return_value="<p>frame</p>") as render:
+    with mock.patch("inbox.frames.render_frames", return_value=["<p>frame</p>"]) as render:
         with django_capture_on_commit_callbacks(execute=True):
             deliver(client, wire(value))
     conversation = Conversation.objects.get()

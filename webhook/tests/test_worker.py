@@ -67,3 +67,30 @@ def test_a_batch_claimed_by_another_processor_is_skipped():
         other.close()
     assert processor.process([delivery.pk]) == 1
     assert Delivery.objects.get().state == Delivery.PROCESSED
+
+
+def test_a_delivery_committed_behind_a_newer_one_is_found_by_the_next_full_scan(monkeypatch):
+    monkeypatch.setattr(processor, "SWEEP_EVERY", 0.3)
+    newer = Delivery.objects.create(pk=1000, body=load("text__basic"))
+    holder = {}
+
+    def both_processed():
+        newer.refresh_from_db()
+        if "older" not in holder and newer.state == Delivery.PROCESSED:
+            # An INSERT that took its id earlier but committed later: behind what the worker saw.
+            holder["older"] = Delivery.objects.create(pk=10, body=load("image__caption"))
+        return Delivery.objects.filter(state=Delivery.PROCESSED).count() == 2
+
+    run_until(both_processed)
+    assert Delivery.objects.filter(state=Delivery.PROCESSED).count() == 2
+
+
+def test_the_worker_skips_deliveries_already_processed_when_looking_past_the_newest():
+    first = Delivery.objects.create(body=load("text__basic"))
+    processor.process([first.pk])
+    second = Delivery.objects.create(body=load("image__caption"))
+    assert processor._newer_than(0) == ([second.pk], second.pk)
+    assert processor._newer_than(second.pk) == ([], second.pk)
+    assert processor._unprocessed() == ([second.pk], second.pk)
+    processor.process([second.pk])
+    assert processor._unprocessed() == ([], second.pk)
