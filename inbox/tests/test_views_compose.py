@@ -215,8 +215,25 @@ def test_message_actions_offer_reply_and_reactions_while_the_window_is_open():
     html = render_to_string("inbox/compose.html#message-actions", {"message": message})
 
     assert f'data-reply-to="{message.pk}"' in html
-    assert '"emoji": "👍"' in html
+    assert f'data-react="{message.pk}"' in html
+    assert 'aria-label="React to this message"' in html
     assert render_to_string("inbox/compose.html#message-actions", {"message": closed}).strip() == ""
+
+
+def test_the_page_holds_one_reaction_picker_for_all_its_messages(staff_client):
+    conversation = open_conversation()
+    messages = [make_message(conversation=conversation) for _ in range(3)]
+
+    html = staff_client.get(reverse("inbox:conversation", args=[conversation.pk])).content.decode()
+
+    assert html.count('class="reaction-picker"') == 1
+    picker = html.split('class="reaction-picker"')[1].split("</form>")[0]
+    assert f'hx-post="{compose_url(conversation, "inbox:compose-react")}"' in picker
+    assert '<input type="hidden" name="message"' in picker
+    assert 'name="emoji" value="👍"' in picker
+    assert 'name="emoji" value="" title="Remove your reaction"' in picker
+    for message in messages:
+        assert html.count(f'data-react="{message.pk}"') == 1
 
 
 def test_a_rejected_token_is_announced_in_the_composer(fake_graph, staff_client):

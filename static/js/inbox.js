@@ -6,6 +6,8 @@
      because frames sent while it was down are gone (the database is the truth);
    - thread care: order and de-duplication of messages, day separators, local times, scrolling,
      loading older pages, jumping to a quoted message, marking live messages read;
+   - the reaction picker: one per conversation, opened beside the message whose react button
+     was pressed (loaded or live, as it is found by delegation);
    - desktop notifications, keyboard navigation, the phone layout's back button. */
 (function () {
   "use strict";
@@ -337,6 +339,88 @@
     }
   });
 
+  /* ---------- Reactions ---------- */
+
+  var reacting = null; // the react button whose message the picker is open for
+
+  function pickerFor(button) {
+    var thread = button.closest(".thread");
+    return thread ? document.getElementById("reaction-picker-" + thread.dataset.conversation) : null;
+  }
+
+  function placePicker(picker, button) {
+    var spot = button.getBoundingClientRect();
+    var width = picker.offsetWidth, height = picker.offsetHeight;
+    var left = Math.min(Math.max(4, spot.left + spot.width / 2 - width / 2), window.innerWidth - width - 4);
+    var top = spot.top - height - 4;
+    picker.style.left = left + "px";
+    picker.style.top = (top < 4 ? spot.bottom + 4 : top) + "px";
+  }
+
+  function openPicker(button) {
+    var picker = pickerFor(button);
+    if (!picker) return;
+    picker.elements.message.value = button.dataset.react;
+    picker.hidden = false;
+    placePicker(picker, button);
+    button.setAttribute("aria-expanded", "true");
+    button.closest(".msg").classList.add("is-reacting");
+    reacting = button;
+    picker.querySelector("button").focus();
+  }
+
+  function closePicker(refocus) {
+    if (!reacting) return;
+    var button = reacting, picker = pickerFor(button);
+    reacting = null;
+    if (picker) picker.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    var message = button.closest(".msg");
+    if (message) message.classList.remove("is-reacting");
+    if (refocus && document.body.contains(button)) button.focus({ preventScroll: true });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-react]");
+    if (button) {
+      var again = button === reacting;
+      closePicker(false);
+      if (!again) openPicker(button);
+      return;
+    }
+    // Choosing an emoji submits the form; it closes on submit, once htmx has read the values.
+    if (reacting && !event.target.closest(".reaction-picker")) closePicker(false);
+  });
+  document.addEventListener("submit", function (event) {
+    if (reacting && event.target.classList.contains("reaction-picker")) closePicker(true);
+  });
+  document.addEventListener("focusout", function (event) {
+    // Tabbing away closes it; a click elsewhere is handled above (some browsers don't focus buttons).
+    var picker = reacting && pickerFor(reacting);
+    var next = event.relatedTarget;
+    if (picker && picker.contains(event.target) && next && !picker.contains(next) && next !== reacting) closePicker(false);
+  });
+  // It is placed once, so it closes when the thread scrolls under it or the window changes size.
+  document.addEventListener("scroll", function (event) {
+    if (reacting && event.target.classList && event.target.classList.contains("thread")) closePicker(false);
+  }, true);
+  window.addEventListener("resize", function () { closePicker(false); });
+
+  /* A live frame redraws the message (new ticks, someone else's reaction) while the picker is
+     open: it follows the new button, or closes if the message is gone. */
+  function followRedrawnMessage() {
+    if (!reacting || document.body.contains(reacting)) return;
+    var thread = openThread();
+    var button = thread && thread.querySelector('[data-react="' + reacting.dataset.react + '"]');
+    if (!button) { closePicker(false); return; }
+    reacting = button;
+    button.setAttribute("aria-expanded", "true");
+    button.closest(".msg").classList.add("is-reacting");
+    placePicker(pickerFor(button), button);
+  }
+  document.addEventListener("htmx:wsAfterMessage", followRedrawnMessage);
+  document.addEventListener("htmx:afterSettle", followRedrawnMessage);
+
   /* ---------- Opening, leaving, and the phone layout ---------- */
 
   document.addEventListener("htmx:afterSwap", function (event) {
@@ -404,6 +488,7 @@
       element.blur();
       return;
     }
+    if (event.key === "Escape" && reacting) { closePicker(true); return; }
     if (typing(element) || event.ctrlKey || event.metaKey || event.altKey) return;
     // Arrows move through the list only when it has focus; elsewhere they scroll as usual.
     var inList = !!(element.closest && element.closest("#conv-list"));
