@@ -40,6 +40,8 @@ class Context:
     # CLOCK_REALTIME minus CLOCK_MONOTONIC, to place the database's timestamps on the
     # monotonic clock that the workers use.
     clock_offset_ns: int = field(default_factory=lambda: time.time_ns() - time.monotonic_ns())
+    # Stand in for autovacuum between runs, on a server that has it off.
+    vacuum_between_runs: bool = False
 
     def record(self, key: str, value: float) -> None:
         self.results[key].append(value)

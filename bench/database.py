@@ -138,6 +138,15 @@ class Checker:
             )
             return cursor.fetchall()
 
+    def autovacuum(self) -> bool:
+        return self._one("SHOW autovacuum")[0] == "on"
+
+    def vacuum(self) -> None:
+        """What autovacuum would have done by now: clear the dead rows of processed deliveries
+        and updated conversations, and give the planner the tables' real sizes."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+
     def counters_match(self) -> tuple[int, int]:
         """(sum of Conversation.message_count, number of Message rows): equal when every message
         was counted exactly once."""

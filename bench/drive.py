@@ -102,6 +102,8 @@ def run(
     if server.kind == "app":
         stored = ctx.checker.stored(after_id=before, prefix=prefix)
         _check_exactly_once(ctx, label, stored, acked=acked, sent=len(outcome["statuses"]), per_post=per_post)
+        if ctx.vacuum_between_runs:
+            ctx.checker.vacuum()
     elif server.kind == "verify":
         rows = ctx.checker.rows_after(baseline_apps.TABLE, before)
         if rows != acked:

@@ -72,7 +72,7 @@ def measure_pages(profile: Profile, processes: Processes) -> dict:
     return pages
 
 
-def start_servers(processes: Processes, env: dict[str, str]) -> dict[str, Server]:
+def start_servers(processes: Processes, env: dict[str, str], *, app_workers: int) -> dict[str, Server]:
     ports: set[int] = set()
     apps = {
         "hello": "bench.baseline_apps:hello",
@@ -88,8 +88,10 @@ def start_servers(processes: Processes, env: dict[str, str]) -> dict[str, Server
             # As in production with Redis: the server stores and acknowledges, a worker process
             # applies the deliveries (so the two don't share one interpreter lock).
             server_env = {**env, "RUN_WEBHOOK_PROCESSOR_IN_SERVER": "False"}
-            worker = processes.start("app-worker", [PYTHON, "manage.py", "process_webhooks"], env=server_env)
-            workers = (worker.pid,)
+            workers = tuple(
+                processes.start(f"app-worker-{n}", [PYTHON, "manage.py", "process_webhooks"], env=server_env).pid
+                for n in range(1, app_workers + 1)
+            )
         process = start_daphne(processes, name=f"server-{kind}", app=app, port=port, env=server_env)
         servers[kind] = Server(name=kind, kind=kind, port=port, pid=process.pid, worker_pids=workers)
         print(f"  {kind}: daphne {app} on 127.0.0.1:{port} (pid {process.pid}, workers {workers})", flush=True)
@@ -162,6 +164,7 @@ def final_checks(ctx: Context) -> None:
 
 def profile_line(profile: Profile) -> str:
     return (
+        f"the app as one daphne server and {profile.app_workers} `process_webhooks` workers: closed-loop runs of "
         f"{profile.closed_seconds:g} s on {profile.connections} connections, fixed-rate runs of "
         f"{profile.open_seconds:g} s at {', '.join(map(str, profile.rates))} deliveries/s, push for "
         f"{profile.push_seconds:g} s at {profile.push_rate} msg/s to {profile.push_clients} websockets, "
@@ -185,7 +188,7 @@ def write_report(ctx: Context, pages: dict, description: dict[str, str], elapsed
         "",
         machine.markdown(description),
         "",
-        f"Each round: closed-loop runs of {profile_line(ctx.profile)}.",
+        f"Each round, with {profile_line(ctx.profile)}.",
         "",
         table.render_markdown(rows),
         "",
@@ -225,13 +228,19 @@ def run(profile: Profile) -> int:
         ctx = Context(
             profile=profile,
             processes=processes,
-            servers=start_servers(processes, env),
+            servers=start_servers(processes, env, app_workers=profile.app_workers),
             app_env=env,
             worker_env=env,
             secret=SECRET,
             session_key=session_key,
             checker=database.Checker(APP_DATABASE),
         )
+        if not ctx.checker.autovacuum():
+            ctx.vacuum_between_runs = True
+            ctx.note(
+                "autovacuum is off on this PostgreSQL server (it is on by default): the bench runs "
+                "VACUUM (ANALYZE) after each app run, outside the measured time, as autovacuum would"
+            )
         for key, page in pages.items():
             if "missing" in page:
                 ctx.note(f"page {key} not measured: {page['missing']}")

@@ -16,6 +16,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
 
 from inbox import conversation_lists, threads
@@ -125,10 +126,9 @@ def _conversations(pks: list[int], *, contacts: set[int], notify: dict[int, Mess
     otherwise just its message count (a new message changes nothing else there)."""
     if not pks:
         return []
-    found = {
-        c.pk: c
-        for c in Conversation.objects.filter(pk__in=pks).select_related("last_message").prefetch_related("former_numbers")
-    }
+    found = {c.pk: c for c in Conversation.objects.filter(pk__in=pks).select_related("last_message")}
+    # Only the full contact panel lists former numbers.
+    prefetch_related_objects([found[pk] for pk in contacts if pk in found], "former_numbers")
     row = get_template("inbox/inbox.html#conversation-row")
     details = get_template("inbox/conversation.html#contact-details")
     parts = []

@@ -103,10 +103,11 @@ def _get(key: tuple[str, str]) -> Message:
 
 
 def _existing_messages(items: Sequence[Incoming]) -> dict[tuple[str, str], Message]:
-    wamids = {i.message_id for i in items}
-    numbers = {i.phone_number_id for i in items}
-    found = Message.objects.filter(message_id__in=wamids, phone_number_id__in=numbers)
-    return {(m.phone_number_id, m.message_id): m for m in found}
+    keys = {(i.phone_number_id, i.message_id) for i in items}
+    # By wamid alone, the number checked here: with one business number, a condition on it
+    # can lead the planner to read every message of that number instead of a few by wamid.
+    found = Message.objects.filter(message_id__in={wamid for _, wamid in keys})
+    return {key: m for m in found if (key := (m.phone_number_id, m.message_id)) in keys}
 
 
 def insert_messages(messages: list[Message]) -> list[Message]:
