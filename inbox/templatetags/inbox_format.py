@@ -7,31 +7,39 @@ unescaped."""
 
 import json
 import re
+import unicodedata
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django import template
+from django.utils.html import conditional_escape, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.html import urlize
 
 from inbox.models import Message
 
 register = template.Library()
 
 PREVIEW_LENGTH = 90
+QUOTE_LENGTH = 140
 MEDIA_KINDS = ("image", "video", "audio", "document", "sticker")
 
 _TAG = re.compile(r"(<[^>]+>)")
-# WhatsApp's inline formatting, applied to text outside links only (a URL may contain _ or *).
+# WhatsApp's inline formatting, applied to text outside links only (a URL may contain _ or *);
+# each with the character it needs, so most text skips the expressions.
 _FORMATS = [
-    (re.compile(r"```(.+?)```", re.S), r"<code>\1</code>"),
-    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"<strong>\1</strong>"),
-    (re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"), r"<em>\1</em>"),
-    (re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])"), r"<s>\1</s>"),
+    ("`", re.compile(r"```(.+?)```", re.S), r"<code>\1</code>"),
+    ("*", re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"<strong>\1</strong>"),
+    ("_", re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"), r"<em>\1</em>"),
+    ("~", re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])"), r"<s>\1</s>"),
 ]
+# urlize links only words starting with http(s):// or www., ending in one of the seven original
+# top-level domains, or holding an @ (its `simple_url_re`, `simple_url_2_re`, `is_email_simple`);
+# text with none of these anywhere comes out of it escaped and nothing else, at a fraction of
+# the cost (it is most messages).
+_MAYBE_LINK = re.compile(r"http|www\.|@|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
 
 
 @register.filter
@@ -40,7 +48,7 @@ def linkify(text: str | None) -> SafeString:
     WhatsApp formatting shown. `urlize` escapes everything that isn't a link."""
     if not text:
         return SafeString("")
-    html = urlize(text, nofollow=True, autoescape=True)
+    html = urlize(text, nofollow=True, autoescape=True) if _MAYBE_LINK.search(text) else conditional_escape(text)
     parts = _TAG.split(html)
     in_link = False
     for index, part in enumerate(parts):
@@ -52,8 +60,9 @@ def linkify(text: str | None) -> SafeString:
                 in_link = False
             continue
         if not in_link:
-            for pattern, replacement in _FORMATS:
-                part = pattern.sub(replacement, part)
+            for marker, pattern, replacement in _FORMATS:
+                if marker in part:
+                    part = pattern.sub(replacement, part)
         parts[index] = part.replace("\n", "<br>")
     return mark_safe("".join(parts))  # noqa: S308 (built from urlize's escaped output)
 
@@ -80,7 +89,20 @@ def preview(message: Message | None) -> str:
     if message is None:
         return ""
     text = _preview(message)
-    return Truncator(" ".join(text.split())).chars(PREVIEW_LENGTH)
+    return truncated(" ".join(text.split()), PREVIEW_LENGTH)
+
+
+@register.filter
+def quote_text(message: Message) -> str:
+    """The start of a message, as the composer quotes it in a reply."""
+    return truncated(message.text_body or message.message_type, QUOTE_LENGTH)
+
+
+def truncated(text: str, length: int) -> str:
+    """`Truncator(text).chars(length)`, without its walk over every character of the
+    text when the text is short enough anyway."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 _VISUALS = {"image": ("📷", "Photo"), "video": ("🎥", "Video"), "sticker": ("💟", "Sticker")}
@@ -277,9 +299,10 @@ def referral(message: Message) -> dict:
 
 
 @register.filter
-def sort_key(moment: datetime | None) -> int:
-    """Microseconds since the epoch: the order the browser keeps rows and messages in."""
-    return int(moment.timestamp() * 1_000_000) if moment else 0
+def sort_key(moment: datetime | None) -> str:
+    """Microseconds since the epoch: the order the browser keeps rows and messages in. A
+    string, as a number would be localised (slow, and wrong with thousand separators)."""
+    return str(int(moment.timestamp() * 1_000_000)) if moment else "0"
 
 
 @register.filter
@@ -291,9 +314,9 @@ def initials(name: str) -> str:
 
 
 @register.filter
-def hue(value: Any) -> int:
-    """A stable avatar colour for a conversation."""
-    return (int(value or 0) * 47) % 360
+def hue(value: Any) -> str:
+    """A stable avatar colour for a conversation (a string, for the same reason as `sort_key`)."""
+    return str((int(value or 0) * 47) % 360)
 
 
 @register.filter
