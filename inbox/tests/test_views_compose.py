@@ -212,12 +212,12 @@ def test_message_actions_offer_reply_and_reactions_while_the_window_is_open():
     message = make_message(conversation=open_conversation())
     closed = make_message(conversation=closed_conversation())
 
-    html = render_to_string("inbox/compose.html#message-actions", {"message": message})
+    html = render_to_string("inbox/conversation.html#message-actions", {"message": message})
 
     assert f'data-reply-to="{message.pk}"' in html
     assert f'data-react="{message.pk}"' in html
     assert 'aria-label="React to this message"' in html
-    assert render_to_string("inbox/compose.html#message-actions", {"message": closed}).strip() == ""
+    assert render_to_string("inbox/conversation.html#message-actions", {"message": closed}).strip() == ""
 
 
 def test_the_page_holds_one_reaction_picker_for_all_its_messages(staff_client):
