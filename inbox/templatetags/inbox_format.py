@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django import template
-from django.utils.html import conditional_escape, urlize
+from django.utils.html import conditional_escape, format_html, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -341,3 +341,37 @@ def status_title(message: Message) -> str:
     }
     return labels.get(message.status, message.status.capitalize())
 
+
+# A clock until Meta has the message, then one tick (sent), two (delivered, read, played), or
+# the failure mark.
+_PENDING_ICON = SafeString(
+    '<svg viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="1.4"/><path d="M8 4.8V8l2.2 1.4" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round"/></svg>'
+)
+_FAILED_ICON = SafeString(
+    '<svg viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="7" fill="currentColor"/><path d="M8 4.2v4.6M8 10.9v.9" stroke="#fff" stroke-width="1.7" stroke-linecap="round"/></svg>'
+)
+_SENT_ICON = SafeString(
+    '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M3 8.6l3 3 7-7.2" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/></svg>'
+)
+_DELIVERED_ICON = SafeString(
+    '<svg viewBox="0 0 20 16" aria-hidden="true"><path d="M1.5 8.6l3 3 7-7.2M8.5 11.2l.4.4 7-7.2" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/></svg>'
+)
+_TICK_ICONS = {
+    "failed": _FAILED_ICON,
+    "sent": _SENT_ICON,
+    "delivered": _DELIVERED_ICON,
+    "read": _DELIVERED_ICON,
+    "played": _DELIVERED_ICON,
+}
+
+
+@register.simple_tag
+def ticks(message: Message) -> SafeString:
+    """An outbound message's delivery status: its icon, and the status in words. A tag rather
+    than an included template, as it is drawn for most messages and list rows."""
+    title = status_title(message)
+    failure = f": {message.error_message}" if message.status == "failed" and message.error_message else ""
+    return format_html(
+        '<span class="ticks ticks--{}" title="{}{}" role="img" aria-label="{}">{}</span>',
+        message.status, title, failure, title, _TICK_ICONS.get(message.status, _PENDING_ICON),
+    )  # fmt: skip
