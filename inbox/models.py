@@ -46,7 +46,8 @@ class Conversation(models.Model):
             ),
         ]
         # The list's indexes (newest activity first, conversations without messages last; and
-        # the unread ones) are created by migration 0002 in SQL: SQLite can't index NULLS LAST.
+        # the unread ones, with their unread counts since 0004) are created by migrations 0002
+        # and 0004 in SQL: SQLite can't index NULLS LAST.
 
     def __str__(self) -> str:
         return self.display_name
