@@ -198,7 +198,10 @@ def mark_read(*, conversation: Conversation) -> list[Message]:
             conversation=conversation, direction=Message.INBOUND, status=statuses.RECEIVED
         ).order_by("timestamp", "id")
         changed = list(unread)
-        unread.update(status=statuses.READ_BY_STAFF)
+        # No index holds the status, so each of these reads the whole thread: opening a
+        # conversation with nothing unread needs only the first.
+        if changed:
+            unread.update(status=statuses.READ_BY_STAFF)
         count = Conversation.objects.filter(pk=conversation.pk).exclude(unread_count=0).update(unread_count=0)
         conversation.unread_count = 0
         if changed or count:
