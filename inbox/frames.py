@@ -63,7 +63,7 @@ def render_frames(changes: Changes, *, items: int = FRAME_ITEMS) -> list[str]:
     parts: list[tuple[int, str]] = []
     parts += _appended_messages(appended, items)
     parts += [(1, _render("message", message=m, oob=True)) for m in replaced]
-    parts += _conversations(conversation_pks, contacts=set(changes.contacts), notify=_notifiable(new))
+    parts += _conversations(conversation_pks, contacts=set(changes.contacts), notify=_notifiable(new), messages=messages)
     parts += [(1, f'<div id="conv-{int(pk)}" hx-swap-oob="delete"></div>') for pk in dict.fromkeys(changes.deleted_conversations)]
     parts += _new_notes(changes.new_notes)
     parts += [(1, f'<div id="note-{int(pk)}" hx-swap-oob="delete"></div>') for pk in dict.fromkeys(changes.deleted_notes)]
@@ -121,12 +121,24 @@ def _notifiable(new: list[Message]) -> dict[int, Message]:
     return latest
 
 
-def _conversations(pks: list[int], *, contacts: set[int], notify: dict[int, Message]) -> list[tuple[int, str]]:
+def _conversations(
+    pks: list[int], *, contacts: set[int], notify: dict[int, Message], messages: dict[int, Message]
+) -> list[tuple[int, str]]:
     """Each conversation's row; the contact panel in full only where contact details changed,
     otherwise just its message count (a new message changes nothing else there)."""
     if not pks:
         return []
-    found = {c.pk: c for c in Conversation.objects.filter(pk__in=pks).select_related("last_message")}
+    # The messages came with their conversations, read after the same commit; a conversation
+    # whose newest message is among them needs no query of its own.
+    found = {}
+    for message in messages.values():
+        conversation = message.conversation
+        if conversation.last_message_id in messages:
+            conversation.last_message = messages[conversation.last_message_id]
+            found[conversation.pk] = conversation
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        found |= {c.pk: c for c in Conversation.objects.filter(pk__in=missing).select_related("last_message")}
     # Only the full contact panel lists former numbers.
     prefetch_related_objects([found[pk] for pk in contacts if pk in found], "former_numbers")
     row = get_template("inbox/inbox.html#conversation-row")

@@ -163,3 +163,14 @@ def test_splitting_into_frames_costs_no_more_queries(django_assert_max_num_queri
             Changes(new_messages=[m.pk for m in messages], conversations=[conversation.pk]), items=4
         )
     assert len(parts) == 8  # 30 messages and a row, 4 to a frame
+
+
+def test_rows_of_conversations_whose_newest_message_is_in_the_frame_cost_no_query(django_assert_num_queries):
+    conversation = make_conversation()
+    message = make_message(conversation=conversation, text_body="Newest")
+    Conversation.objects.filter(pk=conversation.pk).update(last_message=message, unread_count=1)
+    # The messages (with their conversations), reactions to them, and the unread totals.
+    with django_assert_num_queries(3):
+        html = frames.render(Changes(new_messages=[message.pk], conversations=[conversation.pk]))
+    row = html[html.index(f'<a id="conv-{conversation.pk}"') :]
+    assert "Newest" in row[: row.index("</a>")]
