@@ -77,12 +77,8 @@ def attach_reactions(messages: list[Message]) -> None:
         # The business number is checked here, not in SQL: with one number in the inbox, a
         # condition on it can lead the planner to scan every message of that number.
         numbers = {m.phone_number_id for m in messages}
-        reactions = (
-            Message.objects.filter(message_type=REACTION, reply_to__in=wamids)
-            .select_related("author")
-            .order_by("timestamp", "id")
-        )
-        for reaction in (r for r in reactions if r.phone_number_id in numbers):
+        reactions = Message.objects.filter(message_type=REACTION, reply_to__in=wamids).select_related("author").order_by()
+        for reaction in sorted((r for r in reactions if r.phone_number_id in numbers), key=lambda r: (r.timestamp, r.pk)):
             # One reaction per sender: the latest replaces (or, without an emoji, removes) it.
             by_target[(reaction.phone_number_id, reaction.reply_to)][_sender(reaction)] = reaction
     for message in messages:
