@@ -21,7 +21,7 @@ class Server:
     kind: str  # "hello", "verify" (verify + insert) or "app"
     port: int
     pid: int
-    worker_pids: tuple[int, ...] = ()  # the app's process_webhooks workers, counted as server CPU
+    worker_pids: tuple[int, ...] = ()  # the app's process_webhooks (and media) workers
 
 
 @dataclass
@@ -61,7 +61,8 @@ class Context:
     def meter(self, server: Server) -> cpu.Meter:
         return cpu.Meter(
             {
-                "server": lambda: [server.pid, *server.worker_pids],
+                "server": lambda: [server.pid],
+                "workers": lambda: list(server.worker_pids),
                 "postgres": lambda: cpu.postgres_pids(database.dsn("postgres"), "inbox_bench"),
                 "redis": lambda: cpu.pids_named("redis-server"),
             }

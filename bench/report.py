@@ -11,13 +11,14 @@ from bench.table import Row
 
 CPU_SHORT = {
     "server": "srv",
+    "workers": "wrk",
     "postgres": "pg",
     "redis": "redis",
     "generator": "gen",
     "listeners": "ws",
     "graph": "graph",
 }
-SERVER_SIDE = ("server", "postgres", "redis")
+SERVER_SIDE = ("server", "workers", "postgres", "redis")
 PAGES = (
     ("list", "Conversation list, first page"),
     ("search", "Conversation list, search"),
@@ -183,7 +184,9 @@ def page_rows(pages: Mapping[str, dict], profile: Profile) -> list[Row]:
 
 
 def _cpu_cell(split: dict[str, float]) -> str:
-    parts = [f"{CPU_SHORT.get(name, name)} {value:.2f}" for name, value in split.items() if not table.missing(value)]
+    order = list(CPU_SHORT)
+    names = sorted(split, key=lambda name: order.index(name) if name in order else len(order))
+    parts = [f"{CPU_SHORT.get(name, name)} {split[name]:.2f}" for name in names if not table.missing(split[name])]
     return " · ".join(parts) if parts else "n/a"
 
 
@@ -239,7 +242,8 @@ def build_rows(results: Mapping[str, Sequence[float]], pages: Mapping[str, dict]
         ),
         *media_rows(f, profile),
         table.section(
-            "CPU ms per item: srv · pg · redis · gen · ws · graph (ratio: server side = srv + pg + redis)"
+            "CPU ms per item: srv (daphne) · wrk (workers) · pg · redis · gen · ws · graph "
+            "(ratio: server side = srv + wrk + pg + redis)"
         ),
         *cpu_rows(f, profile.rates),
     ]

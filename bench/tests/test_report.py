@@ -52,8 +52,9 @@ def test_nothing_over_a_second_at_the_top_rate_is_the_target():
 
 def test_cpu_cells_split_components_and_compare_the_server_side():
     results = {
-        "cpu.app1.server": [2.0],
         "cpu.app1.postgres": [1.0],
+        "cpu.app1.server": [2.0],
+        "cpu.app1.workers": [0.5],
         "cpu.app1.redis": [0.0],
         "cpu.app1.generator": [5.0],
         "cpu.verify1.server": [1.0],
@@ -61,8 +62,8 @@ def test_cpu_cells_split_components_and_compare_the_server_side():
     }
     rows = _by_figure(report.build_rows(results, {}, profiles.FULL))
     row = rows["single, per delivery"]
-    assert row.app == "srv 2.00 · pg 1.00 · redis 0.00 · gen 5.00"
-    assert row.ratio == "2.00×"
+    assert row.app == "srv 2.00 · wrk 0.50 · pg 1.00 · redis 0.00 · gen 5.00"
+    assert row.ratio == "2.33×"
 
 
 def test_figures_ignore_rounds_that_produced_nothing():
