@@ -1,6 +1,7 @@
 """The ASGI application: Meta's webhook on its fast path, other HTTP through Django,
 `/ws/inbox/` through Channels."""
 
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -23,6 +24,11 @@ router = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+
+# Everything loaded so far lives as long as the process: moved out of the garbage collector's
+# view, a full collection no longer walks ~120,000 objects (~50 ms, stalling every request).
+gc.freeze()
 
 
 async def application(scope, receive, send):

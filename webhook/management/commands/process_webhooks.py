@@ -1,5 +1,6 @@
 """Run the webhook processor as a process of its own."""
 
+import gc
 import os
 
 from django.core.management.base import BaseCommand
@@ -25,6 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["nice"]:
             os.nice(options["nice"])
+        # What is loaded by now lives as long as the process; kept out of the garbage
+        # collector's full collections, which would otherwise walk it every few seconds.
+        gc.freeze()
         self.stdout.write("Processing webhook deliveries; stop with Ctrl+C.")
         try:
             processor.run_worker()
