@@ -29,5 +29,13 @@ class InboxConsumer(AsyncWebsocketConsumer):
         if getattr(self, "joined", False):
             await self.channel_layer.group_discard(realtime.INBOX_GROUP, self.channel_name)
 
+    async def dispatch(self, message: dict) -> None:
+        # Channels closes stale database connections, on a thread, before every handler; for a
+        # frame that is a thread hop per agent per frame, and forwarding one needs no database.
+        if message["type"] == realtime.EVENT_TYPE:
+            await self.inbox_html(message)
+        else:
+            await super().dispatch(message)
+
     async def inbox_html(self, event: dict) -> None:
         await self.send(text_data=event["html"])

@@ -95,6 +95,27 @@ async def test_staff_receive_every_frame_of_the_inbox_group():
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
+async def test_frames_are_forwarded_without_a_trip_to_a_database_thread(monkeypatch):
+    socket = communicator(ORIGIN, await session_cookie())
+    connected, _ = await socket.connect()
+    try:
+        assert connected
+
+        trips = []
+
+        async def database_trip():
+            trips.append(True)
+
+        monkeypatch.setattr("channels.consumer.aclose_old_connections", database_trip)
+        await get_channel_layer().group_send(realtime.INBOX_GROUP, {"type": realtime.EVENT_TYPE, "html": "<p>x</p>"})
+        assert await socket.receive_from(timeout=2) == "<p>x</p>"
+        assert trips == []
+    finally:
+        await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
 async def test_a_closed_socket_leaves_the_group():
     socket = communicator(ORIGIN, await session_cookie())
     connected, _ = await socket.connect()
