@@ -192,14 +192,17 @@ def recount(conversation: Conversation) -> None:
 
 def mark_read(*, conversation: Conversation) -> list[Message]:
     """Mark the customer's messages read and the unread count 0. Returns the messages that
-    changed, newest last (the newest one is what a read receipt to Meta names)."""
+    changed, newest last (the newest one is what a read receipt to Meta names). Pass the
+    conversation as just loaded: with nothing unread and its unread count 0, nothing is written."""
+    unread = Message.objects.filter(
+        conversation=conversation, direction=Message.INBOUND, status=statuses.RECEIVED
+    ).order_by("timestamp", "id")
+    changed = list(unread)
+    # Reopening a conversation that is already read is the usual case: no transaction and no
+    # UPDATE (which, as no index holds the status, would read the whole thread again).
+    if not changed and not conversation.unread_count:
+        return []
     with transaction.atomic():
-        unread = Message.objects.filter(
-            conversation=conversation, direction=Message.INBOUND, status=statuses.RECEIVED
-        ).order_by("timestamp", "id")
-        changed = list(unread)
-        # No index holds the status, so each of these reads the whole thread: opening a
-        # conversation with nothing unread needs only the first.
         if changed:
             unread.update(status=statuses.READ_BY_STAFF)
         count = Conversation.objects.filter(pk=conversation.pk).exclude(unread_count=0).update(unread_count=0)

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inbox import actions, statuses
@@ -176,6 +178,27 @@ def test_thread_costs_the_same_queries_for_many_messages(staff_client, django_as
         make_message(conversation=conversation, message_type="reaction", text_body="👍", reply_to=previous.message_id)
     with django_assert_max_num_queries(8):
         staff_client.get(reverse("inbox:thread", args=[conversation.pk]))
+
+
+def test_reopening_a_read_conversation_writes_nothing(staff_client):
+    conversation = make_conversation(unread_count=0)
+    make_message(conversation=conversation, status=statuses.READ_BY_STAFF)
+
+    with CaptureQueriesContext(connection) as queries:
+        staff_client.get(reverse("inbox:conversation", args=[conversation.pk]))
+
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
+
+
+def test_opening_a_conversation_marked_unread_clears_its_count(staff_client):
+    conversation = make_conversation(unread_count=0)
+    make_message(conversation=conversation, status=statuses.READ_BY_STAFF)
+    actions.mark_unread(conversation=conversation)
+
+    staff_client.get(reverse("inbox:conversation", args=[conversation.pk]))
+
+    conversation.refresh_from_db()
+    assert conversation.unread_count == 0
 
 
 def test_mark_unread_goes_back_to_the_list(staff_client):
