@@ -4,16 +4,24 @@ message a quarter of its render). Any other format goes to `date` itself."""
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 
 from django import template
 from django.template.defaultfilters import date
 from django.utils.dates import MONTHS_3
+from django.utils.translation import get_language
 
 register = template.Library()
 
 
+@cache
+def _months(language: str | None) -> dict[int, str]:
+    # Translating a month's name anew for every message cost as much as the rest of its dates.
+    return {number: name.title() for number, name in MONTHS_3.items()}
+
+
 def _month(moment: datetime) -> str:
-    return MONTHS_3[moment.month].title()
+    return _months(get_language())[moment.month]
 
 
 FORMATS: dict[str, Callable[[datetime], str]] = {

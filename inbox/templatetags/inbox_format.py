@@ -1,6 +1,7 @@
 """Template filters that turn stored WhatsApp messages into what an agent reads: escaped text
-with clickable links and WhatsApp's *bold*/_italic_ marks, list previews by message type, and
-the structured parts of contact cards, orders and interactive replies (from `Message.payload`).
+with clickable links and WhatsApp's *bold*/_italic_ marks, list previews by message type,
+delivery ticks, and the structured parts of contact cards, orders and interactive replies (from
+`Message.payload`).
 
 Everything returned as markup is escaped first; user text never passes through `mark_safe`
 unescaped."""
