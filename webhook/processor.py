@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from datetime import timedelta
 
 from django.db import close_old_connections, transaction
@@ -96,21 +97,23 @@ def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -
     deliveries in batches, and when there are none waits for PostgreSQL's notification of a
     new one (or `idle_wait` seconds).
 
-    Between full scans it looks only past the newest delivery it has seen, by primary key. A
-    delivery whose INSERT committed after a newer one's (so behind that point) waits for the
-    next full scan, at most SWEEP_EVERY seconds later."""
+    Between full scans every SWEEP_EVERY seconds it looks only past a delivery it saw at least
+    HORIZON_LAG seconds ago: the index entries of the processed deliveries before it stay
+    unread, however many pile up between vacuums. Concurrent INSERTs commit out of id order,
+    so the lag leaves time for a delivery to commit after a newer one."""
     wake = notifications.Listener()
-    newest_seen = None
+    horizon = _Horizon()
     last_full_scan = 0.0
     try:
         while not (stop and stop.is_set()):
             try:
-                if newest_seen is None or time.monotonic() - last_full_scan >= SWEEP_EVERY:
+                if time.monotonic() - last_full_scan >= SWEEP_EVERY:
                     last_full_scan = time.monotonic()
-                    pending, newest = _unprocessed()
+                    pending = _unprocessed(after=0)
                 else:
-                    pending, newest = _newer_than(newest_seen)
-                newest_seen = max(newest_seen or 0, newest)
+                    pending = _unprocessed(after=horizon.position)
+                if pending:
+                    horizon.saw(pending[-1])
                 if not pending or not process(pending):
                     wake.wait(idle_wait)
             except Exception:
@@ -122,21 +125,27 @@ def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -
         wake.close()
 
 
-def _unprocessed() -> tuple[list[int], int]:
-    """The oldest unprocessed deliveries, and the newest delivery id there is when none are."""
-    pending = Delivery.objects.filter(state=Delivery.RECEIVED).order_by("pk")
-    pks = list(pending.values_list("pk", flat=True)[:BATCH_SIZE])
-    if pks:
-        return pks, pks[-1]
-    newest = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return [], newest or 0
+HORIZON_LAG = 2.0  # seconds
 
 
-def _newer_than(pk: int) -> tuple[list[int], int]:
-    """Unprocessed deliveries after `pk` and the newest id looked at, through the primary
-    key's index alone."""
-    newer = list(Delivery.objects.filter(pk__gt=pk).order_by("pk").values_list("pk", "state")[:BATCH_SIZE])
-    return [pk for pk, state in newer if state == Delivery.RECEIVED], newer[-1][0] if newer else pk
+class _Horizon:
+    """The newest delivery id seen at least HORIZON_LAG seconds ago."""
+
+    def __init__(self) -> None:
+        self.position = 0
+        self._marks: deque[tuple[float, int]] = deque()
+
+    def saw(self, pk: int, *, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        self._marks.append((now, pk))
+        while self._marks and now - self._marks[0][0] >= HORIZON_LAG:
+            self.position = max(self.position, self._marks.popleft()[1])
+
+
+def _unprocessed(*, after: int) -> list[int]:
+    """The oldest unprocessed deliveries with ids above `after`."""
+    pending = Delivery.objects.filter(pk__gt=after, state=Delivery.RECEIVED).order_by("pk")
+    return list(pending.values_list("pk", flat=True)[:BATCH_SIZE])
 
 
 def sweep() -> int:

@@ -69,7 +69,8 @@ def test_a_batch_claimed_by_another_processor_is_skipped():
     assert Delivery.objects.get().state == Delivery.PROCESSED
 
 
-def test_a_delivery_committed_behind_a_newer_one_is_found_by_the_next_full_scan(monkeypatch):
+def test_a_delivery_committed_behind_a_newer_one_is_still_found(monkeypatch):
+    monkeypatch.setattr(processor, "HORIZON_LAG", 0.0)
     monkeypatch.setattr(processor, "SWEEP_EVERY", 0.3)
     newer = Delivery.objects.create(pk=1000, body=load("text__basic"))
     holder = {}
@@ -85,12 +86,21 @@ def test_a_delivery_committed_behind_a_newer_one_is_found_by_the_next_full_scan(
     assert Delivery.objects.filter(state=Delivery.PROCESSED).count() == 2
 
 
-def test_the_worker_skips_deliveries_already_processed_when_looking_past_the_newest():
+def test_the_horizon_trails_what_the_worker_saw_by_the_lag():
+    horizon = processor._Horizon()
+    horizon.saw(5, now=100.0)
+    horizon.saw(9, now=101.0)
+    assert horizon.position == 0
+    horizon.saw(12, now=102.0)
+    assert horizon.position == 5
+    horizon.saw(20, now=104.5)
+    assert horizon.position == 12
+
+
+def test_unprocessed_deliveries_are_looked_for_past_a_given_id():
     first = Delivery.objects.create(body=load("text__basic"))
     processor.process([first.pk])
     second = Delivery.objects.create(body=load("image__caption"))
-    assert processor._newer_than(0) == ([second.pk], second.pk)
-    assert processor._newer_than(second.pk) == ([], second.pk)
-    assert processor._unprocessed() == ([second.pk], second.pk)
-    processor.process([second.pk])
-    assert processor._unprocessed() == ([], second.pk)
+    third = Delivery.objects.create(body=load("text__basic"))
+    assert processor._unprocessed(after=0) == [second.pk, third.pk]
+    assert processor._unprocessed(after=second.pk) == [third.pk]
