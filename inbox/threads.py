@@ -39,26 +39,29 @@ def shown(conversation: Conversation) -> QuerySet[Message]:
     return (
         Message.objects.filter(conversation=conversation)
         .exclude(message_type=REACTION)
-        .select_related("author", "conversation")
+        .select_related("author")
         .order_by("-timestamp", "-id")
     )
 
 
 def latest_page(conversation: Conversation, *, size: int = PAGE_SIZE) -> ThreadPage:
-    return _page(shown(conversation), size)
+    return _page(shown(conversation), size, conversation)
 
 
 def page_before(conversation: Conversation, anchor: Message, *, size: int = PAGE_SIZE) -> ThreadPage:
     """The messages just older than `anchor` in thread order (Meta's timestamp, then id)."""
     older = Q(timestamp__lt=anchor.timestamp) | Q(timestamp=anchor.timestamp, pk__lt=anchor.pk)
-    return _page(shown(conversation).filter(older), size)
+    return _page(shown(conversation).filter(older), size, conversation)
 
 
-def _page(messages: QuerySet[Message], size: int) -> ThreadPage:
+def _page(messages: QuerySet[Message], size: int, conversation: Conversation) -> ThreadPage:
     rows = list(messages[: size + 1])
     has_older = len(rows) > size
     rows = rows[:size]
     rows.reverse()
+    for message in rows:
+        # The caller's conversation, rather than a copy joined into every row.
+        message.conversation = conversation
     return ThreadPage(messages=decorate(rows), has_older=has_older)
 
 
