@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--nice",
             type=int,
-            default=5,
-            help="Lower this process's CPU priority by N (default 5), so that on a shared machine "
+            default=10,
+            help="Lower this process's CPU priority by N (default 10), so that on a shared machine "
             "the servers' acknowledgements to Meta come first and processing catches up after a burst.",
         )
 
