@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from inbox import media
 from inbox.models import Message
+from inbox.tasks import download_media
 from inbox.tests.media_data import MEDIA_ID, jpeg_bytes, make_media_message
 
 pytestmark = pytest.mark.django_db
@@ -146,12 +147,17 @@ def test_requeue_media_command_reports_what_it_queued(capsys, django_capture_on_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_runs_a_queued_download(fake_graph):
+def test_the_worker_runs_a_queued_download(fake_graph, settings):
+    settings.TASKS = {"default": {**settings.TASKS["default"], "QUEUES": ["default", "worker-test"]}}
     fake_graph.add_media(MEDIA_ID, PHOTO, "image/jpeg")
     message = make_media_message(data=PHOTO)
-    media.enqueue_download(message)  # autocommit: queued at once
+    # On a queue of its own: the browser tests' live servers run a task worker on the default
+    # queue of this same database, and would take the task first.
+    download_media.using(queue_name="worker-test").enqueue(message.pk)
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command(
+        "db_worker", "--queue-name", "worker-test", "--batch", "--no-startup-delay", "--no-reload", verbosity=0
+    )
 
     message.refresh_from_db()
     assert message.media_state == Message.MEDIA_DOWNLOADED
