@@ -4,7 +4,6 @@ API, without a reload; a failed download offers Retry, which brings the picture.
 
 import base64
 import hashlib
-import time
 from io import BytesIO
 
 import pytest
@@ -15,7 +14,8 @@ from conftest import TEST_APP_SECRET
 from inbox.fake_graph import FakeGraph
 from inbox.fake_graph.graph import ATTACHMENT_PATH
 from inbox.models import Message
-from inbox.tests.factories import BUSINESS_NUMBER_ID, make_conversation
+from inbox.tests.browser.deliveries import image_message
+from inbox.tests.factories import make_conversation
 
 pytestmark = pytest.mark.browser
 
@@ -28,35 +28,6 @@ def photo_bytes() -> bytes:
     buffer = BytesIO()
     Image.new("RGB", (640, 480), "darkorange").save(buffer, "JPEG")
     return buffer.getvalue()
-
-
-def image_message(*, wa_id: str, media_id: str, data: bytes, caption: str) -> dict:
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [{
-            "id": "102290129340398",
-            "changes": [{
-                "field": "messages",
-                "value": {
-                    "messaging_product": "whatsapp",
-                    "metadata": {"display_phone_number": "15550783881", "phone_number_id": BUSINESS_NUMBER_ID},
-                    "contacts": [{"profile": {"name": "Ines"}, "wa_id": wa_id}],
-                    "messages": [{
-                        "from": wa_id,
-                        "id": f"wamid.MEDIA{time.time_ns()}",
-                        "timestamp": str(int(time.time())),
-                        "type": "image",
-                        "image": {
-                            "caption": caption,
-                            "mime_type": "image/jpeg",
-                            "sha256": base64.b64encode(hashlib.sha256(data).digest()).decode(),
-                            "id": media_id,
-                        },
-                    }],
-                },
-            }],
-        }],
-    }
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +45,9 @@ def test_a_photo_shows_as_pending_then_as_the_picture_without_a_reload(new_agent
     graph.fail_next("slow", path=ATTACHMENT_PATH, seconds=DOWNLOAD_DELAY)
 
     response = live_inbox.post_webhook(
-        image_message(wa_id=conversation.phone_number, media_id="7100000000001", data=photo, caption="The crack")
+        image_message(
+            wa_id=conversation.phone_number, name="Ines", media_id="7100000000001", data=photo, caption="The crack"
+        )
     )
 
     assert response.status_code == 200
