@@ -102,8 +102,8 @@ def _appended_messages(messages: list[Message], items: int) -> list[tuple[int, s
     by_thread: dict[int, list[Message]] = defaultdict(list)
     for message in sorted(messages, key=lambda m: (m.timestamp, m.pk)):
         by_thread[message.conversation_id].append(message)
-    # One render per thread (per frame's worth of it), not per message: the includes inside a
-    # message resolve once.
+    # One render per thread (per frame's worth of it), not per message: each template render
+    # has a fixed cost of its own.
     template = get_template("inbox/conversation.html#appended-messages")
     return [
         (len(chunk), template.render({"conversation_pk": pk, "messages": chunk}))
