@@ -15,6 +15,7 @@ from collections import deque
 from datetime import timedelta
 
 from django.db import close_old_connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from webhook import ingest, notifications
@@ -82,14 +83,27 @@ def process(pks: list[int]) -> int:
     """Apply those of the deliveries that are still unprocessed; returns how many. The row
     locks claim them until the batch commits: another processor skips them, and a crash
     releases them for the next one."""
+    # Found by primary key alone, the state checked here: the state index fills with entries
+    # of processed rows between vacuums, and a lookup through it slows with them.
+    return len(_apply(Delivery.objects.filter(pk__in=pks).order_by("pk")))
+
+
+def process_next(*, after: int) -> list[int]:
+    """Claim and apply the oldest unprocessed deliveries with ids above `after`, in one query
+    rather than a lookup and then a claim; returns their ids."""
+    return _apply(Delivery.objects.filter(pk__gt=after, state=Delivery.RECEIVED).order_by("pk")[:BATCH_SIZE])
+
+
+def _apply(deliveries: QuerySet) -> list[int]:
+    """Claim `deliveries` (ordered) and apply those still unprocessed; returns their ids."""
     with transaction.atomic():
-        # Found by primary key alone, the state checked here: the state index fills with
-        # entries of processed rows between vacuums, and a lookup through it slows with them.
-        claimed = Delivery.objects.filter(pk__in=pks).order_by("pk").select_for_update(skip_locked=True)
-        deliveries = [d for d in claimed if d.state == Delivery.RECEIVED]
-        if deliveries:
-            ingest.process_deliveries(deliveries)
-    return len(deliveries)
+        # Locked rows belong to another processor, and one processed meanwhile no longer
+        # matches once its lock is released: both are skipped.
+        claimed = deliveries.select_for_update(skip_locked=True)
+        batch = [d for d in claimed if d.state == Delivery.RECEIVED]
+        if batch:
+            ingest.process_deliveries(batch)
+    return [d.pk for d in batch]
 
 
 def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -> None:
@@ -109,12 +123,12 @@ def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -
             try:
                 if time.monotonic() - last_full_scan >= SWEEP_EVERY:
                     last_full_scan = time.monotonic()
-                    pending = _unprocessed(after=0)
+                    done = process_next(after=0)
                 else:
-                    pending = _unprocessed(after=horizon.position)
-                if pending:
-                    horizon.saw(pending[-1])
-                if not pending or not process(pending):
+                    done = process_next(after=horizon.position)
+                if done:
+                    horizon.saw(done[-1])
+                else:
                     wake.wait(idle_wait)
             except Exception:
                 logger.exception("webhook worker loop error")
@@ -140,12 +154,6 @@ class _Horizon:
         self._marks.append((now, pk))
         while self._marks and now - self._marks[0][0] >= HORIZON_LAG:
             self.position = max(self.position, self._marks.popleft()[1])
-
-
-def _unprocessed(*, after: int) -> list[int]:
-    """The oldest unprocessed deliveries with ids above `after`."""
-    pending = Delivery.objects.filter(pk__gt=after, state=Delivery.RECEIVED).order_by("pk")
-    return list(pending.values_list("pk", flat=True)[:BATCH_SIZE])
 
 
 def sweep() -> int:

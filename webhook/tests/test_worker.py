@@ -62,6 +62,7 @@ def test_a_batch_claimed_by_another_processor_is_skipped():
         with other.cursor() as cursor:
             cursor.execute("SELECT id FROM webhook_delivery WHERE id = %s FOR UPDATE", [delivery.pk])
         assert processor.process([delivery.pk]) == 0
+        assert processor.process_next(after=0) == []
         other.rollback()
     finally:
         other.close()
@@ -97,10 +98,13 @@ def test_the_horizon_trails_what_the_worker_saw_by_the_lag():
     assert horizon.position == 12
 
 
-def test_unprocessed_deliveries_are_looked_for_past_a_given_id():
+def test_the_next_deliveries_are_claimed_past_a_given_id():
     first = Delivery.objects.create(body=load("text__basic"))
     processor.process([first.pk])
     second = Delivery.objects.create(body=load("image__caption"))
     third = Delivery.objects.create(body=load("text__basic"))
-    assert processor._unprocessed(after=0) == [second.pk, third.pk]
-    assert processor._unprocessed(after=second.pk) == [third.pk]
+    assert processor.process_next(after=second.pk) == [third.pk]
+    assert Delivery.objects.get(pk=second.pk).state == Delivery.RECEIVED
+    assert processor.process_next(after=0) == [second.pk]
+    assert processor.process_next(after=0) == []
+    assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.PROCESSED}
