@@ -6,7 +6,8 @@ What a frame holds:
   them); a new reaction instead re-renders the message it reacts to;
 - changed messages (status ticks, media state), replacing `#msg-<pk>`;
 - conversation rows (`#conv-<pk>`, moved into place by the page's script), the contact details
-  (or only their message count) and the unread totals; rows of merged conversations removed;
+  and the open thread's header (or only the message count) and the unread totals; rows of
+  merged conversations removed;
 - new notes appended to `#notes-<conversation>`, deleted notes removed.
 
 It costs a fixed number of queries however many changes it carries and however many frames
@@ -126,8 +127,9 @@ def _notifiable(new: list[Message]) -> dict[int, Message]:
 def _conversations(
     pks: list[int], *, contacts: set[int], notify: dict[int, Message], messages: dict[int, Message]
 ) -> list[tuple[int, str]]:
-    """Each conversation's row; the contact panel in full only where contact details changed,
-    otherwise just its message count (a new message changes nothing else there)."""
+    """Each conversation's row; the contact panel and the thread's header in full only where
+    contact details changed, otherwise just the message count (a new message changes nothing
+    else there)."""
     if not pks:
         return []
     # The messages came with their conversations, read after the same commit; a conversation
@@ -144,6 +146,7 @@ def _conversations(
     # Only the full contact panel lists former numbers.
     prefetch_related_objects([found[pk] for pk in contacts if pk in found], "former_numbers")
     row = get_template("inbox/inbox.html#conversation-row")
+    identity = get_template("inbox/conversation.html#conversation-identity")
     details = get_template("inbox/conversation.html#contact-details")
     parts = []
     for pk in pks:
@@ -152,7 +155,8 @@ def _conversations(
             continue
         html = row.render({"conversation": conversation, "oob": True, "notify": notify.get(pk)})
         if pk in contacts:
-            html += details.render({"conversation": conversation, "oob": True})
+            context = {"conversation": conversation, "oob": True}
+            html += identity.render(context) + details.render(context)
         else:
             html += f'<dd id="message-count-{pk}" hx-swap-oob="true">{int(conversation.message_count)}</dd>'
         parts.append((1, html))

@@ -130,6 +130,15 @@ def test_frame_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
         )
 
 
+def test_changed_contact_details_redraw_the_panel_and_the_thread_header():
+    conversation = make_conversation(contact_name="Anna <Shop>", phone_number="4915100000002")
+    html = frames.render(Changes(conversations=[conversation.pk], contacts=[conversation.pk]))
+    header = re.search(rf'<div class="conversation__identity" id="conversation-identity-{conversation.pk}"[^>]*>', html)
+    assert header and 'hx-swap-oob="true"' in header.group() and 'data-title="Anna &lt;Shop&gt;"' in header.group()
+    assert "<h1>Anna &lt;Shop&gt;</h1>" in html
+    assert f'id="contact-details-{conversation.pk}"' in html
+
+
 def test_a_merged_conversation_is_removed_and_the_remaining_panel_redrawn():
     keep = make_conversation(contact_name="Kept")
     gone = make_conversation(contact_name="Merged", phone_number="4915100000001")

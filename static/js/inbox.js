@@ -75,7 +75,8 @@
     var total = document.getElementById("unread-total");
     var count = total ? Number(total.dataset.messages || 0) : 0;
     var conversation = openConversation();
-    var name = conversation ? conversation.dataset.title + " · " : "";
+    var identity = conversation && $(".conversation__identity", conversation);
+    var name = identity ? identity.dataset.title + " · " : "";
     document.title = (count ? "(" + count + ") " : "") + name + "Inbox";
   }
 

@@ -71,6 +71,9 @@ def test_html_in_a_message_is_shown_as_text_and_runs_nothing(new_agent, live_inb
     expect(bubble).to_have_text(hostile)
     expect(watcher.locator(f"#conv-{conversation.pk} .conv__preview")).to_have_text(hostile)
     expect(watcher.locator(f"#conv-{conversation.pk} .conv__name")).to_have_text("<b onmouseover=alert(2)>Ines</b>")
+    # The open thread's header follows the new profile name too, as text.
+    expect(reader.locator(".conversation__who h1")).to_have_text("<b onmouseover=alert(2)>Ines</b>")
+    expect(reader).to_have_title("<b onmouseover=alert(2)>Ines</b> · Inbox")
     for page in (watcher, reader):
         assert page.locator("img[src=x]").count() == 0
         assert page.locator("b[onmouseover]").count() == 0
