@@ -6,4 +6,4 @@ class InboxConfig(AppConfig):
     verbose_name = "Inbox"
 
     def ready(self) -> None:
-        from inbox import checks  # noqa: F401  (registers the system checks)
+        from inbox import access, checks  # noqa: F401  (register the signal handlers and system checks)

@@ -21,13 +21,18 @@ class InboxConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated or not (user.is_active and user.is_staff):
             await self.close()
             return
-        await self.channel_layer.group_add(realtime.INBOX_GROUP, self.channel_name)
-        self.joined = True
+        # Every frame, and the word that this user's or this session's access has ended.
+        self.joined = [realtime.INBOX_GROUP, realtime.user_group(user.pk)]
+        session_key = getattr(self.scope.get("session"), "session_key", None)
+        if session_key:
+            self.joined.append(realtime.session_group(session_key))
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "joined", False):
-            await self.channel_layer.group_discard(realtime.INBOX_GROUP, self.channel_name)
+        for group in getattr(self, "joined", ()):
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def dispatch(self, message: dict) -> None:
         # Channels closes stale database connections, on a thread, before every handler; for a
@@ -39,3 +44,6 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     async def inbox_html(self, event: dict) -> None:
         await self.send(text_data=event["html"])
+
+    async def inbox_close(self, event: dict) -> None:
+        await self.close(code=realtime.ACCESS_ENDED)

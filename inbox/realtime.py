@@ -1,10 +1,12 @@
-"""The only code that touches the channel layer: pushes rendered HTML to every agent's browser.
+"""The only code that touches the channel layer: pushes rendered HTML to every agent's browser,
+and closes the sockets of a session or a user whose access has ended.
 
 Broadcasts are deferred to `transaction.on_commit` here, so no caller can push a change that is
 later rolled back; a Redis failure is logged (robust=True), never turned into a failed write
 whose data has already committed."""
 
 import asyncio
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass, field, fields
@@ -18,6 +20,24 @@ logger = logging.getLogger(__name__)
 
 INBOX_GROUP = "inbox"
 EVENT_TYPE = "inbox.html"
+CLOSE_TYPE = "inbox.close"
+# The close code telling the page its access ended (logged out, deactivated, password changed):
+# it reloads, landing on the login page, rather than reconnecting.
+ACCESS_ENDED = 4001
+
+
+def user_group(user_pk: int) -> str:
+    return f"inbox-user-{int(user_pk)}"
+
+
+def session_group(session_key: str) -> str:
+    # Hashed: group names travel through Redis, and a session key is a login.
+    return "inbox-session-" + hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def cut(group: str) -> None:
+    """Close every live socket in `group` once the current transaction commits."""
+    transaction.on_commit(partial(publish, group, {"type": CLOSE_TYPE}), robust=True)
 
 
 @dataclass

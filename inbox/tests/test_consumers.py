@@ -27,12 +27,17 @@ async def close_database_connections():
 
 
 @sync_to_async
-def session_cookie(*, is_staff: bool = True, is_active: bool = True) -> tuple[bytes, bytes]:
+def session_cookie(*, is_staff: bool = True, is_active: bool = True, username: str = "") -> tuple[bytes, bytes]:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user(
-        username=f"agent-{is_staff}-{is_active}", password="x", is_staff=is_staff, is_active=is_active
+        username=username or f"agent-{is_staff}-{is_active}", password="x", is_staff=is_staff, is_active=is_active
     )
+    return login_cookie_for(user)
+
+
+def login_cookie_for(user) -> tuple[bytes, bytes]:
+    """A new session of `user`, as the cookie header a browser would send."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -133,6 +138,99 @@ async def test_messages_from_the_browser_are_ignored():
     try:
         assert connected
         await socket.send_to(text_data="hello")
+        assert await socket.receive_nothing(timeout=0.2)
+    finally:
+        await socket.disconnect()
+
+
+@sync_to_async
+def user_of(cookie: tuple[bytes, bytes]):
+    from django.contrib.auth import get_user_model
+
+    session_key = cookie[1].decode().split("=", 1)[1]
+    return get_user_model().objects.get(pk=SessionStore(session_key=session_key)[SESSION_KEY]), session_key
+
+
+@sync_to_async
+def log_out(session_key: str) -> None:
+    from django.contrib.auth import logout
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/accounts/logout/")
+    request.session = SessionStore(session_key=session_key)
+    request.user = None
+    logout(request)
+
+
+async def closed_for_ended_access(socket: WebsocketCommunicator) -> bool:
+    output = await socket.receive_output(timeout=2)
+    return output == {"type": "websocket.close", "code": realtime.ACCESS_ENDED}
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_logging_out_closes_that_sessions_sockets_only():
+    cookie = await session_cookie()
+    user, session_key = await user_of(cookie)
+    first, second = communicator(ORIGIN, cookie), communicator(ORIGIN, cookie)
+    other_session = communicator(ORIGIN, await sync_to_async(login_cookie_for)(user))
+    sockets = (first, second, other_session)
+    try:
+        for socket in sockets:
+            assert (await socket.connect())[0]
+        await log_out(session_key)
+        assert await closed_for_ended_access(first)
+        assert await closed_for_ended_access(second)
+        assert await other_session.receive_nothing(timeout=0.2)
+    finally:
+        for socket in sockets:
+            await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda user: setattr(user, "is_active", False), id="deactivated"),
+        pytest.param(lambda user: setattr(user, "is_staff", False), id="no longer staff"),
+        pytest.param(lambda user: user.set_password("a new secret"), id="password changed"),
+    ],
+)
+async def test_a_user_losing_access_loses_every_socket_at_once(change):
+    cookie = await session_cookie()
+    user, _ = await user_of(cookie)
+    mine, colleague = communicator(ORIGIN, cookie), communicator(
+        ORIGIN, await session_cookie(username="colleague")
+    )
+    try:
+        assert (await mine.connect())[0] and (await colleague.connect())[0]
+
+        @sync_to_async
+        def save():
+            change(user)
+            user.save()
+
+        await save()
+        assert await closed_for_ended_access(mine)
+        assert await colleague.receive_nothing(timeout=0.2)
+    finally:
+        await mine.disconnect()
+        await colleague.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_logging_in_elsewhere_leaves_open_sockets_alone():
+    from django.contrib.auth.models import update_last_login
+
+    cookie = await session_cookie()
+    user, _ = await user_of(cookie)
+    socket = communicator(ORIGIN, cookie)
+    try:
+        assert (await socket.connect())[0]
+        await sync_to_async(update_last_login)(None, user)
+        await sync_to_async(user.save)()
         assert await socket.receive_nothing(timeout=0.2)
     finally:
         await socket.disconnect()

@@ -177,8 +177,11 @@
     live.openedOnce = true;
   });
   document.addEventListener("htmx:wsClose", function (event) {
-    setLiveState("down", "Reconnecting…");
     var code = event.detail.event && event.detail.event.code;
+    // The server ended this socket's access (logged out, deactivated, password changed):
+    // reloading shows the login page, or reconnects if this session is still good.
+    if (code === 4001) { window.location.reload(); return; }
+    setLiveState("down", "Reconnecting…");
     // The extension retries only after abnormal closes; a server going away cleanly must not
     // leave the page deaf either.
     if ([1006, 1011, 1012, 1013].indexOf(code) < 0 && event.detail.socketWrapper) {

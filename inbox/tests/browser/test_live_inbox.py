@@ -2,6 +2,7 @@
 server shows up live for both, read state and notes travel between them, and hostile text
 stays text."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -121,3 +122,18 @@ def test_a_message_arriving_in_an_open_conversation_is_read_at_once(new_agent, l
     expect(watcher.locator(f"#conv-{conversation.pk}")).to_have_attribute("data-unread", "0")
     conversation.refresh_from_db()
     assert conversation.unread_count == 0
+
+
+def test_logging_out_in_one_tab_takes_the_other_tab_to_the_login_page(new_agent):
+    conversation, *_ = make_inbox()
+    first = new_agent("alice", path=f"/c/{conversation.pk}/")
+    second = first.context.new_page()
+    second.goto("/")
+    second.wait_for_selector('#live-state[data-state="live"]')
+
+    first.locator(".account summary").click()
+    first.get_by_role("button", name="Log out").click()
+
+    for page in (first, second):
+        expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(second.locator("#conv-list")).to_have_count(0)
