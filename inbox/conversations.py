@@ -5,6 +5,7 @@ Meta withholds the number. A wa_id and a BSUID seen together are linked; a forme
 `user_changed_number`) still leads to the same conversation. Call inside a transaction."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -15,10 +16,16 @@ from inbox.models import Conversation, FormerNumber
 Sender = tuple[str, str | None, str | None]  # (phone_number_id, wa_id, user_id)
 
 
-def for_senders(senders: dict[Sender, str], *, changed: set[int] | None = None) -> dict[Sender, Conversation]:
+def for_senders(
+    senders: dict[Sender, str], *, sent_at: dict[Sender, datetime] | None = None, changed: set[int] | None = None
+) -> dict[Sender, Conversation]:
     """The conversation of each sender (mapped to their profile name), created on first
     contact; a few queries for the whole batch. The ids of existing conversations whose contact
-    details changed (a new profile name, a newly linked id) are added to `changed`."""
+    details changed (a new profile name, a newly linked id) are added to `changed`.
+
+    `sent_at`: when each sender's newest message in the batch was sent. A name from a message
+    older than the customer's newest stored one is not taken: Meta retries a delivery for up to
+    a week, and its profile name may since have changed."""
     lock_customers([(s[0], s[1]) for s in senders] + [(s[0], s[2]) for s in senders])
     numbers = {s[0] for s in senders}
     wa_ids = {s[1] for s in senders if s[1]}
@@ -46,6 +53,8 @@ def for_senders(senders: dict[Sender, str], *, changed: set[int] | None = None) 
         elif wa_id and user_id:
             username_thread = by_user_id.get((phone_number_id, user_id))
             _join_username_thread(conversation, username_thread, by_wa_id, by_user_id, result)
+        if not _is_current(conversation, (sent_at or {}).get(sender)):
+            name = ""
         if _link(conversation, wa_id=wa_id, user_id=user_id, name=name) and changed is not None:
             changed.add(conversation.pk)
         if wa_id:
@@ -126,6 +135,11 @@ def _create(*, phone_number_id: str, wa_id: str | None, user_id: str | None, nam
         defaults={"contact_name": name, "user_id": user_id, "phone_number": wa_id},
     )
     return conversation
+
+
+def _is_current(conversation: Conversation, sent_at: datetime | None) -> bool:
+    newest = conversation.last_inbound_at
+    return sent_at is None or newest is None or sent_at >= newest
 
 
 def _link(conversation: Conversation, *, wa_id: str | None, user_id: str | None, name: str) -> bool:

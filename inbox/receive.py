@@ -57,9 +57,18 @@ def receive_messages(items: Sequence[Incoming], *, changes: realtime.Changes) ->
     Duplicates (already stored, or twice in `items`) change nothing."""
     if not items:
         return []
-    senders = {(i.phone_number_id, i.from_number, i.from_user_id): i.from_name for i in items}
+    # Each sender's profile as their newest message in the batch gives it.
+    newest: dict[conversations.Sender, Incoming] = {}
+    for item in items:
+        sender = (item.phone_number_id, item.from_number, item.from_user_id)
+        if sender not in newest or item.timestamp >= newest[sender].timestamp:
+            newest[sender] = item
     renamed: set[int] = set()
-    by_sender = conversations.for_senders(senders, changed=renamed)
+    by_sender = conversations.for_senders(
+        {sender: item.from_name for sender, item in newest.items()},
+        sent_at={sender: item.timestamp for sender, item in newest.items()},
+        changed=renamed,
+    )
     changes.contacts.extend(sorted(renamed))
     existing = _existing_messages(items)
     new: dict[tuple[str, str], Message] = {}

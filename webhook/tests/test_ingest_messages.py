@@ -334,3 +334,20 @@ def test_a_new_profile_name_redraws_the_contact_panel_live(client, django_captur
     conversation = Conversation.objects.get()
     assert conversation.contact_name == "A New Name"
     assert [conversation.pk] in [call.args[0].contacts for call in render.call_args_list]
+
+
+def test_a_late_retry_of_an_older_message_does_not_bring_back_an_older_profile_name(client):
+    newer = data("text__basic")
+    newer_value = newer["entry"][0]["changes"][0]["value"]
+    newer_value["contacts"][0]["profile"]["name"] = "Kerry F."
+    deliver(client, wire(newer))
+    # Meta retries for up to a week: a message sent six days earlier, under the old name.
+    older = data("context__reply_to")
+    value = older["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["profile"]["name"] = "Kerry Fisher"
+    value["messages"][0]["timestamp"] = str(int(newer_value["messages"][0]["timestamp"]) - 6 * 86400)
+    deliver(client, wire(older))
+    conversation = Conversation.objects.get()
+    assert conversation.contact_name == "Kerry F."
+    assert conversation.message_count == 2
+    assert stored("context__reply_to").from_name == "Kerry Fisher"
