@@ -31,6 +31,14 @@ def test_take_screenshots(new_agent, live_inbox, settings):
     page.wait_for_timeout(500)
     page.screenshot(path=out / "inbox.png")
 
+    customer = thread.locator(".msg--in").last
+    customer.hover()
+    customer.get_by_role("button", name="React to this message").click()
+    expect(page.locator(f"#reaction-picker-{featured.pk}")).to_be_visible()
+    page.wait_for_timeout(300)
+    page.screenshot(path=out / "compose-quote-react.png")
+    page.keyboard.press("Escape")
+
     thread.evaluate("thread => { thread.scrollTop = 0 }")
     page.wait_for_timeout(400)
     page.screenshot(path=out / "message-types.png")
