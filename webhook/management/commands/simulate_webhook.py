@@ -10,6 +10,7 @@ import mimetypes
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 from django.conf import settings
@@ -78,7 +79,8 @@ class Command(BaseCommand):
     def _wait(self, url: str, graph_url: str | None) -> None:
         self.stdout.write(f"Waiting for {url} …")
         self.stdout.flush()
-        if not simulator.wait_for(url):
+        # The health page, not the webhook: a GET there is a verification attempt, refused and logged.
+        if not simulator.wait_for(urljoin(url, "/healthz")):
             raise CommandError(f"{url} did not answer.")
         if graph_url and not simulator.wait_for(f"{graph_url.rstrip('/')}/_control/health", timeout=30):
             self.stderr.write(f"The fake Graph API at {graph_url} did not answer: media downloads will fail.")
