@@ -3,8 +3,8 @@
 Django's request path costs ~20x a bare ASGI app on these machines, and Meta needs nothing it
 offers here (no session, CSRF or auth). The handler reads the body, runs the same checks as the
 Django view (`webhook.intake`), commits the raw delivery on a small pool of database threads and
-answers 200; `webhook.processor` turns it into inbox state right after. Everything else goes to
-Django unchanged."""
+answers 200; `webhook.processor` turns it into inbox state right after, in this process or in
+a worker woken by `webhook.notifications`. Everything else goes to Django unchanged."""
 
 import asyncio
 import logging
@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 from django.db import DatabaseError, close_old_connections
 
-from webhook import intake, processor
+from webhook import intake, notifications, processor
 from webhook.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 PATH = "/api/whatsapp/webhook/"
 # Several connections let concurrent deliveries share PostgreSQL's group commit.
 _store_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhook-store")
+# Wakes `process_webhooks` workers when this process doesn't apply deliveries itself.
+_waker = notifications.Waker(_store_pool)
 
 
 def _store(body: bytes, signature_header: str) -> int:
@@ -71,7 +73,8 @@ class WebhookFastPath:
             logger.exception("webhook delivery could not be stored; asking Meta to retry")
             await _answer(send, intake.UNAVAILABLE)
             return
-        processor.submit(pk)
+        if not processor.submit(pk):
+            _waker.stored()
         await _answer(send, intake.OK)
 
 

@@ -32,11 +32,13 @@ _started = threading.Event()
 _lock = threading.Lock()
 
 
-def submit(delivery_pk: int) -> None:
-    """Hand a stored delivery to this process's processor thread, if it runs one; otherwise a
-    `process_webhooks` worker picks it up from the database."""
+def submit(delivery_pk: int) -> bool:
+    """Hand a stored delivery to this process's processor thread, if it runs one (returns
+    True); otherwise a `process_webhooks` worker picks it up from the database."""
     if _started.is_set():
         _queue.put(delivery_pk)
+        return True
+    return False
 
 
 def ensure_started() -> None:
@@ -108,8 +110,8 @@ def _apply(deliveries: QuerySet) -> list[int]:
 
 def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -> None:
     """The processor as a process of its own (`manage.py process_webhooks`): takes unprocessed
-    deliveries in batches, and when there are none waits for PostgreSQL's notification of a
-    new one (or `idle_wait` seconds).
+    deliveries in batches, and when there are none waits for a server's notification of a new
+    one (`webhook.notifications`), or `idle_wait` seconds.
 
     Between full scans every SWEEP_EVERY seconds it looks only past a delivery it saw at least
     HORIZON_LAG seconds ago: the index entries of the processed deliveries before it stay

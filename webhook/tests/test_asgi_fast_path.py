@@ -14,7 +14,7 @@ from django.utils import timezone
 from conftest import TEST_VERIFY_TOKEN
 from inbox.models import Conversation, Message
 import webhook.asgi
-from webhook import processor
+from webhook import notifications, processor
 from webhook.asgi import WebhookFastPath
 from webhook.models import Delivery
 from webhook.tests.asgi_calls import call
@@ -28,11 +28,12 @@ TOO_BIG = 3_500_001
 
 @pytest.fixture
 def app(monkeypatch):
-    """The fast path, storing on a pool of its own that closes its database connection after
-    the test (the server's pool keeps connections open, which would block dropping the test
-    database)."""
+    """The fast path, storing (and notifying) on a pool of its own that closes its database
+    connection after the test (the server's pool keeps connections open, which would block
+    dropping the test database)."""
     pool = ThreadPoolExecutor(max_workers=1)
     monkeypatch.setattr(webhook.asgi, "_store_pool", pool)
+    monkeypatch.setattr(webhook.asgi, "_waker", notifications.Waker(pool))
     yield WebhookFastPath(get_asgi_application())
     pool.submit(connections.close_all).result()
     pool.shutdown()

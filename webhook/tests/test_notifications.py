@@ -1,0 +1,88 @@
+"""Waking idle `process_webhooks` workers: one NOTIFY after the deliveries' commits (never inside
+them), at most one per window, and none lost at the end of a burst."""
+
+import asyncio
+
+import pytest
+from django.db import connection
+
+import webhook.asgi
+from webhook import notifications
+from webhook.tests.deliveries import load, sign
+from webhook.tests.test_asgi_fast_path import app, post  # noqa: F401  (fixture)
+
+
+class Recording:
+    """An executor that records what it is asked to run, and when (loop time)."""
+
+    def __init__(self) -> None:
+        self.runs: list[float] = []
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        self.runs.append(asyncio.get_running_loop().time())
+        future = Future()
+        future.set_result(None)
+        return future
+
+
+def test_a_burst_of_deliveries_sends_one_notify_at_once_and_one_at_the_end_of_the_window():
+    executor = Recording()
+
+    async def burst() -> float:
+        waker = notifications.Waker(executor, window=0.05)
+        start = asyncio.get_running_loop().time()
+        for _ in range(20):
+            waker.stored()
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0.2)
+        return start
+
+    start = asyncio.run(burst())
+    assert len(executor.runs) == 2
+    assert executor.runs[0] - start < 0.02
+    assert 0.04 <= executor.runs[1] - executor.runs[0] < 0.15
+
+
+def test_a_delivery_after_a_quiet_window_is_notified_at_once():
+    executor = Recording()
+
+    async def two_apart() -> list[float]:
+        waker = notifications.Waker(executor, window=0.02)
+        stored = []
+        for _ in range(2):
+            stored.append(asyncio.get_running_loop().time())
+            waker.stored()
+            await asyncio.sleep(0.06)
+        return stored
+
+    stored = asyncio.run(two_apart())
+    assert len(executor.runs) == 2
+    assert all(run - at < 0.015 for run, at in zip(executor.runs, stored, strict=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fast_path_wakes_workers_only_when_this_process_does_not_apply_deliveries(app, monkeypatch):  # noqa: F811
+    woken = []
+    monkeypatch.setattr(webhook.asgi, "_waker", type("W", (), {"stored": lambda self: woken.append(True)})())
+    body = load("text__basic")
+    monkeypatch.setattr(webhook.asgi.processor, "submit", lambda pk: True)
+    assert post(app, body, signature=sign(body)).status_code == 200
+    assert woken == []
+    monkeypatch.setattr(webhook.asgi.processor, "submit", lambda pk: False)
+    assert post(app, body, signature=sign(body)).status_code == 200
+    assert woken == [True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notify_wakes_a_waiting_listener():
+    if connection.vendor != "postgresql":
+        pytest.skip("notifications need PostgreSQL")
+    listener = notifications.Listener()
+    try:
+        assert listener.wait(0.05) is False
+        notifications.notify()
+        assert listener.wait(5) is True
+    finally:
+        listener.close()
