@@ -119,6 +119,17 @@ class Checker:
             last_processed_at=max(processed_times, default=None),
         )
 
+    def delivery_times(self, prefix: str) -> dict[int, tuple[datetime, datetime]]:
+        """(received_at, processed_at) of each processed one-message delivery of a phase, by
+        its message's index."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT substring(convert_from(body, 'UTF8') from %s)::int, received_at, processed_at "
+                "FROM webhook_delivery WHERE position(%s::bytea in body) > 0 AND processed_at IS NOT NULL",
+                (rf'"wamid\.{prefix}(\d+)"', f'"wamid.{prefix}'.encode()),
+            )
+            return {index: (received, processed) for index, received, processed in cursor.fetchall()}
+
     def media_states(self, prefix: str) -> dict[str, int]:
         """How many of the phase's messages (wamid prefix) are in each media state."""
         with self.connection.cursor() as cursor:

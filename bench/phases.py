@@ -8,7 +8,7 @@ import time
 from bench import drive, http_client
 from bench.context import Context, Server
 from bench.processes import Worker
-from bench.stats import Latency
+from bench.stats import Latency, PushSplit
 
 # Requests prebuilt per second of a closed-loop run, by messages per POST: above any rate
 # this machine reaches, so a run ends on time rather than on an empty queue.
@@ -139,6 +139,13 @@ def push_app(ctx: Context, server: Server, *, key: str, prefix: str) -> dict[str
         lenient_timeouts=False,
     )
     _record_push(ctx, key, result.seen, result.outcome["scheduled_ns"], result.acked, started, strict=True)
+    times = {
+        index: (ctx.monotonic_ns(stored_at), ctx.monotonic_ns(processed_at))
+        for index, (stored_at, processed_at) in ctx.checker.delivery_times(prefix).items()
+    }
+    split = PushSplit.of(result.seen or [], result.outcome["scheduled_ns"], times)
+    for step in ("stored", "processed", "browsers"):
+        ctx.record(f"{key}.split.{step}", getattr(split, step))
     record_cpu(ctx, key, result.cpu, result.acked)
     ctx.record(f"{key}.frame_bytes", result.frames.get("frame_bytes", math.nan))
     ctx.record(f"{key}.messages_per_frame", result.frames.get("messages_per_frame", math.nan))

@@ -131,11 +131,22 @@ def push_rows(f: Figures) -> list[Row]:
             verdict=table.verdict(_met(delivered, lambda v: v >= 1)),
         ),
         Row(
+            figure="p50 by step: POST to stored · to processed · to the browsers",
+            app=_split_cell(f("push.app.split.stored"), f("push.app.split.processed"), f("push.app.split.browsers")),
+            baseline=f"– · – · {table.ms(f('push.base.p50'))}",
+        ),
+        Row(
             figure="frame: median bytes · messages per frame",
             app=_frame_cell(f("push.app.frame_bytes"), f("push.app.messages_per_frame")),
             baseline=_frame_cell(f("push.base.frame_bytes"), f("push.base.messages_per_frame")),
         ),
     ]
+
+
+def _split_cell(*steps: float) -> str:
+    if any(table.missing(step) for step in steps):
+        return "n/a"
+    return " · ".join(f"{step:,.1f}" for step in steps) + " ms"
 
 
 def _megabytes(value: float | None) -> str:

@@ -55,3 +55,34 @@ class Latency:
             max=max(ms) if ms else math.nan,
             over_1s=share_over(ms, 1000.0),
         )
+
+
+@dataclass(frozen=True)
+class PushSplit:
+    """Where a pushed message's time went, p50 over messages, in milliseconds: from its POST's
+    scheduled send until the delivery was stored (the acknowledgement path), from then until a
+    worker had applied it (waiting for and running its batch), and from then until the median
+    listening client had its frame (commit, rendering, publishing and the fan-out)."""
+
+    stored: float
+    processed: float
+    browsers: float
+
+    @classmethod
+    def of(
+        cls, seen: Sequence[Sequence[tuple[int, int]]], scheduled_ns: Sequence[int], times_ns: dict[int, tuple[int, int]]
+    ) -> "PushSplit":
+        """`seen`: per client, (message index, arrival) pairs; `times_ns`: per message index,
+        when its delivery was stored and processed; all on one monotonic clock."""
+        arrivals: dict[int, list[int]] = {}
+        for client in seen:
+            for index, at in client:
+                arrivals.setdefault(index, []).append(at)
+        stored, processed, browsers = [], [], []
+        for index, (stored_at, processed_at) in times_ns.items():
+            if index not in arrivals:
+                continue
+            stored.append(stored_at - scheduled_ns[index])
+            processed.append(processed_at - stored_at)
+            browsers.append(statistics.median_low(arrivals[index]) - processed_at)
+        return cls(*(percentile(part, 50) / 1e6 for part in (stored, processed, browsers)))

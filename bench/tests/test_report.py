@@ -84,3 +84,15 @@ def test_media_downloads_show_files_and_megabytes_per_second_beside_the_plain_cl
     assert (files.app, files.baseline, files.ratio) == ("50.0/s", "200.0/s", "0.25×")
     megabytes = by_figure["MB/s downloaded"]
     assert (megabytes.app, megabytes.baseline, megabytes.ratio) == ("3.50 MB/s", "14.00 MB/s", "0.25×")
+
+
+def test_the_push_split_shows_each_step_beside_the_baselines_fan_out():
+    results = {
+        "push.app.split.stored": [2.3, 2.5],
+        "push.app.split.processed": [17.3, 15.1],
+        "push.app.split.browsers": [15.3, 14.7],
+        "push.base.p50": [9.0, 9.4],
+    }
+    row = _by_figure(report.build_rows(results, {}, profiles.FULL))["p50 by step: POST to stored · to processed · to the browsers"]
+    assert (row.app, row.baseline) == ("2.4 · 16.2 · 15.0 ms", "– · – · 9.2 ms")
+    assert _by_figure(report.build_rows({}, {}, profiles.FULL))[row.figure].app == "n/a"

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from bench.stats import Latency, median, percentile, share_over
+from bench.stats import Latency, PushSplit, median, percentile, share_over
 
 
 def test_percentile_is_a_value_that_occurred():
@@ -52,3 +52,21 @@ def test_latency_summary_converts_nanoseconds_to_milliseconds():
     assert summary.p50 == 2.0
     assert summary.max == 1500.0
     assert summary.over_1s == pytest.approx(1 / 3)
+
+
+def test_the_push_split_takes_each_steps_median_over_messages():
+    ms = 1_000_000
+    scheduled = [0, 100 * ms, 200 * ms]
+    times = {0: (2 * ms, 12 * ms), 1: (103 * ms, 113 * ms), 2: (204 * ms, 230 * ms)}
+    seen = [
+        [(0, 20 * ms), (1, 120 * ms), (2, 240 * ms)],
+        [(0, 22 * ms), (1, 121 * ms), (2, 250 * ms)],
+        [(0, 24 * ms), (1, 125 * ms)],  # message 2 never reached this client
+    ]
+    split = PushSplit.of(seen, scheduled, times)
+    assert split == PushSplit(stored=3.0, processed=10.0, browsers=10.0)
+
+
+def test_the_push_split_of_nothing_seen_is_not_a_number():
+    split = PushSplit.of([[]], [0], {0: (1, 2)})
+    assert all(math.isnan(value) for value in (split.stored, split.processed, split.browsers))
