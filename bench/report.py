@@ -36,6 +36,11 @@ class Figures:
     def __call__(self, key: str) -> float:
         return median(self.results.get(key, ()))
 
+    def worst(self, key: str) -> float:
+        """The largest value over rounds: for a figure whose target must hold in every round."""
+        kept = [value for value in self.results.get(key, ()) if not math.isnan(value)]
+        return max(kept) if kept else math.nan
+
     def cpu(self, key: str) -> dict[str, float]:
         prefix = f"cpu.{key}."
         return {name[len(prefix) :]: median(values) for name, values in self.results.items() if name.startswith(prefix)}
@@ -94,11 +99,12 @@ def latency_rows(f: Figures, rates: Sequence[int]) -> list[Row]:
             ),
             _pair(f"{rate:,}/s: max", f(f"{app}.max"), f(f"{base}.max"), table.ms),
             Row(
-                figure=f"{rate:,}/s: share over 1 s",
-                app=table.percent(f(f"{app}.over_1s")),
-                baseline=table.percent(f(f"{base}.over_1s")),
+                # "Nothing over 1 s" must hold in every round, not in the median one.
+                figure=f"{rate:,}/s: share over 1 s (worst round)",
+                app=table.percent(f.worst(f"{app}.over_1s")),
+                baseline=table.percent(f.worst(f"{base}.over_1s")),
                 target=over_target,
-                verdict=table.verdict(_met(f(f"{app}.over_1s"), lambda v: v == 0)) if over_target else "",
+                verdict=table.verdict(_met(f.worst(f"{app}.over_1s"), lambda v: v == 0)) if over_target else "",
             ),
         ]
     return rows
