@@ -70,7 +70,10 @@ class PushSplit:
 
     @classmethod
     def of(
-        cls, seen: Sequence[Sequence[tuple[int, int]]], scheduled_ns: Sequence[int], times_ns: dict[int, tuple[int, int]]
+        cls,
+        seen: Sequence[Sequence[tuple[int, int]]],
+        scheduled_ns: Sequence[int],
+        times_ns: dict[int, tuple[int, int]],
     ) -> "PushSplit":
         """`seen`: per client, (message index, arrival) pairs; `times_ns`: per message index,
         when its delivery was stored and processed; all on one monotonic clock."""
