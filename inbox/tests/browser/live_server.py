@@ -13,7 +13,8 @@ directory's conftest.py:
   receipts off, its own MEDIA_ROOT (`live_inbox.media_root`), the same SECRET_KEY (so sessions
   made here log browsers in), and REDIS_URL when set (the server and this process then share
   Redis; without it the server's in-memory layer is enough, as every push it makes starts in
-  that process). `live_inbox.post_webhook(payload)` POSTs a delivery signed like Meta's.
+  that process). `live_inbox.post_webhook(payload)` POSTs a delivery signed like Meta's;
+  `live_inbox.fake_graph(...)` is a fake Graph API where the server looks for Meta.
 - `second_live_inbox` (session): another daphne process beside it, for tests of several
   server processes sharing Redis (skips without REDIS_URL).
 - `chromium` (module): Chromium at conftest.CHROMIUM, launched headless with a fresh profile;
@@ -48,6 +49,7 @@ from django.conf import settings
 from django.db import connections
 
 from conftest import CHROMIUM, TEST_APP_SECRET, TEST_VERIFY_TOKEN
+from inbox.fake_graph import FakeGraph
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 START_TIMEOUT = 30.0
@@ -109,6 +111,13 @@ class LiveInbox:
             data=body,
             headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature},
             timeout=10,
+        )
+
+    def fake_graph(self, **options) -> FakeGraph:
+        """The fake Graph API on the port where this server looks for Meta, signing like the
+        test app and sending its status webhooks here; `options` as FakeGraph takes them."""
+        return FakeGraph(
+            port=self.graph_port, app_secret=TEST_APP_SECRET, webhook_url=f"{self.url}/api/whatsapp/webhook/", **options
         )
 
     def server_log(self) -> str:

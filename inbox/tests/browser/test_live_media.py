@@ -10,8 +10,6 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from conftest import TEST_APP_SECRET
-from inbox.fake_graph import FakeGraph
 from inbox.fake_graph.graph import ATTACHMENT_PATH
 from inbox.models import Message
 from inbox.tests.browser.deliveries import image_message
@@ -33,7 +31,7 @@ def photo_bytes() -> bytes:
 @pytest.fixture(scope="module")
 def graph(live_inbox):
     """The fake Graph API where the live server looks for Meta."""
-    with FakeGraph(port=live_inbox.graph_port, app_secret=TEST_APP_SECRET) as fake:
+    with live_inbox.fake_graph() as fake:
         yield fake
 
 

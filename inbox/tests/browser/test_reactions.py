@@ -9,8 +9,6 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from conftest import TEST_APP_SECRET
-from inbox.fake_graph import FakeGraph
 from inbox.models import Conversation
 from inbox.tests.browser.deliveries import text_message
 
@@ -21,12 +19,7 @@ ARRIVAL = 15_000
 
 @pytest.fixture(scope="module")
 def graph(live_inbox):
-    with FakeGraph(
-        port=live_inbox.graph_port,
-        app_secret=TEST_APP_SECRET,
-        webhook_url=f"{live_inbox.url}/api/whatsapp/webhook/",
-        send_statuses=False,
-    ) as fake:
+    with live_inbox.fake_graph(send_statuses=False) as fake:
         yield fake
 
 
@@ -39,13 +32,21 @@ def sent_reaction(graph) -> dict:
     return graph.sent[-1]["reaction"]
 
 
+def open_message(page, live_inbox, *, wa_id: str, body: str):
+    """A customer's new message, opened from the list: (its conversation, the conversation's
+    reaction picker, the message)."""
+    customer_writes(live_inbox, wa_id=wa_id, body=body)
+    page.locator(".conv", has_text=body).click()
+    conversation = Conversation.objects.get(phone_number=wa_id)
+    picker = page.locator(f"#reaction-picker-{conversation.pk}")
+    return conversation, picker, page.locator(f"#thread-{conversation.pk} .msg", has_text=body)
+
+
 def test_one_picker_reacts_to_a_loaded_message_and_to_a_live_one(new_agent, live_inbox, graph):
     page = new_agent("dana")
-    customer_writes(live_inbox, wa_id="2348030000001", body="Can you shorten the sleeves?")
-    page.locator(".conv", has_text="Can you shorten the sleeves?").click()
-    conversation = Conversation.objects.get(phone_number="2348030000001")
-    picker = page.locator(f"#reaction-picker-{conversation.pk}")
-    loaded = page.locator(f"#thread-{conversation.pk} .msg", has_text="Can you shorten the sleeves?")
+    conversation, picker, loaded = open_message(
+        page, live_inbox, wa_id="2348030000001", body="Can you shorten the sleeves?"
+    )
     expect(loaded).to_be_visible()
     expect(picker).to_be_hidden()
 
@@ -82,11 +83,9 @@ def test_one_picker_reacts_to_a_loaded_message_and_to_a_live_one(new_agent, live
 
 def test_the_picker_works_from_the_keyboard_and_closes_without_leaving(new_agent, live_inbox, graph):
     page = new_agent("dana")
-    customer_writes(live_inbox, wa_id="2348030000002", body="Is the wedding dress ready?")
-    page.locator(".conv", has_text="Is the wedding dress ready?").click()
-    conversation = Conversation.objects.get(phone_number="2348030000002")
-    picker = page.locator(f"#reaction-picker-{conversation.pk}")
-    message = page.locator(f"#thread-{conversation.pk} .msg", has_text="Is the wedding dress ready?")
+    conversation, picker, message = open_message(
+        page, live_inbox, wa_id="2348030000002", body="Is the wedding dress ready?"
+    )
     react = message.get_by_role("button", name="React to this message")
     expect(react).to_be_attached()
 

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import TEST_APP_SECRET
-from inbox.fake_graph import FakeGraph
 from inbox.models import Conversation, Message, MessageTemplate
 from inbox.tests.browser.deliveries import text_message
 
@@ -26,12 +24,7 @@ TICKS = 20_000
 @pytest.fixture(scope="module")
 def graph(live_inbox):
     """The fake Graph API where the live server looks for Meta, reporting statuses back to it."""
-    with FakeGraph(
-        port=live_inbox.graph_port,
-        app_secret=TEST_APP_SECRET,
-        webhook_url=f"{live_inbox.url}/api/whatsapp/webhook/",
-        status_delay=0.5,
-    ) as fake:
+    with live_inbox.fake_graph(status_delay=0.5) as fake:
         yield fake
 
 
