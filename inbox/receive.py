@@ -143,7 +143,8 @@ def insert_messages(messages: list[Message]) -> list[Message]:
 
 def count_messages(messages: Sequence[Message]) -> None:
     """Fold newly stored messages into their conversations' counters in one UPDATE, computed
-    in SQL against the rows' current values, so concurrent batches add up and a late delivery of an older message never becomes the newest (Meta's timestamps)."""
+    in SQL against the rows' current values, so concurrent batches add up and a late delivery
+    of an older message never becomes the newest (Meta's timestamps)."""
     if not messages:
         return
     by_conversation: dict[int, list[Message]] = defaultdict(list)

@@ -7,9 +7,10 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connections
+from django.test import Client
 
 from config.asgi import application
 from inbox import realtime
@@ -27,23 +28,27 @@ async def close_database_connections():
 
 
 @sync_to_async
-def session_cookie(*, is_staff: bool = True, is_active: bool = True, username: str = "") -> tuple[bytes, bytes]:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(
+def staff_member(*, is_staff: bool = True, is_active: bool = True, username: str = ""):
+    return get_user_model().objects.create_user(
         username=username or f"agent-{is_staff}-{is_active}", password="x", is_staff=is_staff, is_active=is_active
     )
-    return login_cookie_for(user)
 
 
-def login_cookie_for(user) -> tuple[bytes, bytes]:
-    """A new session of `user`, as the cookie header a browser would send."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode())
+@sync_to_async
+def logged_in(user) -> str:
+    """The key of a new session of `user`, made as logging in makes one."""
+    client = Client()
+    client.force_login(user)
+    return client.session.session_key
+
+
+def cookie(session_key: str) -> tuple[bytes, bytes]:
+    return (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode())
+
+
+async def session_cookie(**options) -> tuple[bytes, bytes]:
+    """The cookie header of a new user's session (a staff member unless `options` say not)."""
+    return cookie(await logged_in(await staff_member(**options)))
 
 
 def communicator(*headers: tuple[bytes, bytes]) -> WebsocketCommunicator:
@@ -144,14 +149,6 @@ async def test_messages_from_the_browser_are_ignored():
 
 
 @sync_to_async
-def user_of(cookie: tuple[bytes, bytes]):
-    from django.contrib.auth import get_user_model
-
-    session_key = cookie[1].decode().split("=", 1)[1]
-    return get_user_model().objects.get(pk=SessionStore(session_key=session_key)[SESSION_KEY]), session_key
-
-
-@sync_to_async
 def log_out(session_key: str) -> None:
     from django.contrib.auth import logout
     from django.test import RequestFactory
@@ -170,10 +167,10 @@ async def closed_for_ended_access(socket: WebsocketCommunicator) -> bool:
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_logging_out_closes_that_sessions_sockets_only():
-    cookie = await session_cookie()
-    user, session_key = await user_of(cookie)
-    first, second = communicator(ORIGIN, cookie), communicator(ORIGIN, cookie)
-    other_session = communicator(ORIGIN, await sync_to_async(login_cookie_for)(user))
+    user = await staff_member()
+    session_key = await logged_in(user)
+    first, second = communicator(ORIGIN, cookie(session_key)), communicator(ORIGIN, cookie(session_key))
+    other_session = communicator(ORIGIN, cookie(await logged_in(user)))
     sockets = (first, second, other_session)
     try:
         for socket in sockets:
@@ -198,11 +195,9 @@ async def test_logging_out_closes_that_sessions_sockets_only():
     ],
 )
 async def test_a_user_losing_access_loses_every_socket_at_once(change):
-    cookie = await session_cookie()
-    user, _ = await user_of(cookie)
-    mine, colleague = communicator(ORIGIN, cookie), communicator(
-        ORIGIN, await session_cookie(username="colleague")
-    )
+    user = await staff_member()
+    mine = communicator(ORIGIN, cookie(await logged_in(user)))
+    colleague = communicator(ORIGIN, await session_cookie(username="colleague"))
     try:
         assert (await mine.connect())[0] and (await colleague.connect())[0]
 
@@ -224,9 +219,8 @@ async def test_a_user_losing_access_loses_every_socket_at_once(change):
 async def test_logging_in_elsewhere_leaves_open_sockets_alone():
     from django.contrib.auth.models import update_last_login
 
-    cookie = await session_cookie()
-    user, _ = await user_of(cookie)
-    socket = communicator(ORIGIN, cookie)
+    user = await staff_member()
+    socket = communicator(ORIGIN, cookie(await logged_in(user)))
     try:
         assert (await socket.connect())[0]
         await sync_to_async(update_last_login)(None, user)
