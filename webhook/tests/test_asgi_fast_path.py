@@ -134,3 +134,14 @@ def test_answers_503_when_the_delivery_cannot_be_stored(app):
     assert response.status_code == 503
     assert Delivery.objects.count() == 0
 
+
+def test_the_fast_path_wakes_workers_only_when_this_process_does_not_apply_deliveries(app, monkeypatch):
+    waker = mock.Mock()
+    monkeypatch.setattr(webhook.asgi, "_waker", waker)
+    body = load("text__basic")
+    monkeypatch.setattr(webhook.asgi.processor, "submit", lambda pk: True)
+    assert post(app, body, signature=sign(body)).status_code == 200
+    waker.stored.assert_not_called()
+    monkeypatch.setattr(webhook.asgi.processor, "submit", lambda pk: False)
+    assert post(app, body, signature=sign(body)).status_code == 200
+    waker.stored.assert_called_once_with()

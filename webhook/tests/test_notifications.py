@@ -6,10 +6,7 @@ import asyncio
 import pytest
 from django.db import connection
 
-import webhook.asgi
 from webhook import notifications
-from webhook.tests.deliveries import load, sign
-from webhook.tests.test_asgi_fast_path import app, post  # noqa: F401  (fixture)
 
 
 class Recording:
@@ -60,19 +57,6 @@ def test_a_delivery_after_a_quiet_window_is_notified_at_once():
     stored = asyncio.run(two_apart())
     assert len(executor.runs) == 2
     assert all(run - at < 0.015 for run, at in zip(executor.runs, stored, strict=True))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_fast_path_wakes_workers_only_when_this_process_does_not_apply_deliveries(app, monkeypatch):  # noqa: F811
-    woken = []
-    monkeypatch.setattr(webhook.asgi, "_waker", type("W", (), {"stored": lambda self: woken.append(True)})())
-    body = load("text__basic")
-    monkeypatch.setattr(webhook.asgi.processor, "submit", lambda pk: True)
-    assert post(app, body, signature=sign(body)).status_code == 200
-    assert woken == []
-    monkeypatch.setattr(webhook.asgi.processor, "submit", lambda pk: False)
-    assert post(app, body, signature=sign(body)).status_code == 200
-    assert woken == [True]
 
 
 @pytest.mark.django_db(transaction=True)
