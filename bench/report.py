@@ -236,6 +236,30 @@ def cpu_rows(f: Figures, rates: Sequence[int]) -> list[Row]:
     return rows
 
 
+def _memory(value: float | None) -> str:
+    return "n/a" if table.missing(value) else f"{value / 1e6:,.0f} MB"
+
+
+def _disk(f: Figures, name: str, items: int, unit: str) -> str:
+    total, indexes = f(f"storage.{name}"), f(f"storage.{name}.indexes")
+    if table.missing(total) or not items:
+        return "n/a"
+    return f"{total / 1e6:,.0f} MB · {total / items:,.0f} B a {unit} · indexes {indexes / total * 100:.0f} %"
+
+
+def footprint_rows(f: Figures, profile: Profile) -> list[Row]:
+    return [
+        _pair("daphne", f("memory.app.server"), f("memory.hello.server"), _memory),
+        Row(figure="a process_webhooks worker", app=_memory(f("memory.app.worker"))),
+        Row(figure="a db_worker (media downloads)", app=_memory(f("memory.app.db_worker"))),
+        Row(figure="messages on disk, indexes included", app=_disk(f, "messages", profile.messages, "message")),
+        Row(
+            figure="conversations on disk, indexes included",
+            app=_disk(f, "conversations", profile.conversations, "conversation"),
+        ),
+    ]
+
+
 def build_rows(results: Mapping[str, Sequence[float]], pages: Mapping[str, dict], profile: Profile) -> list[Row]:
     f = Figures(results)
     return [
@@ -263,4 +287,9 @@ def build_rows(results: Mapping[str, Sequence[float]], pages: Mapping[str, dict]
             "(ratio: server side = srv + wrk + pg + redis)"
         ),
         *cpu_rows(f, profile.rates),
+        table.section(
+            "Footprint: peak resident memory over the whole run (baseline: the bare hello app on daphne), "
+            f"and disk at {profile.messages:,} messages"
+        ),
+        *footprint_rows(f, profile),
     ]

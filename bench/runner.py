@@ -5,13 +5,14 @@ and written to bench/results/latest.md. Everything it starts is stopped by pid i
 Ctrl+C included."""
 
 import json
+import math
 import os
 import signal
 import time
 
 import psycopg2
 
-from bench import baseline_apps, database, drive, machine, media_phase, pages_data, phases, report, table
+from bench import baseline_apps, database, drive, footprint, machine, media_phase, pages_data, phases, report, table
 from bench.context import Context, Server
 from bench.processes import PYTHON, ROOT, Processes, StartupError, free_port, start_daphne
 from bench.profiles import Profile
@@ -46,13 +47,19 @@ def _terminate(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def measure_pages(profile: Profile, processes: Processes) -> dict:
+def measure_pages(profile: Profile, processes: Processes) -> tuple[dict, dict[str, float]]:
+    """Each page's timings and query count, and the bytes the data set's tables take."""
     print(f"page data set: {profile.conversations:,} conversations, {profile.messages:,} messages ...", flush=True)
     env = base_env(pages_data.NAME)
     data = pages_data.build(
         conversations=profile.conversations, messages=profile.messages, big_thread=profile.big_thread, env=env
     )
-    print(f"  built in {data.seconds:.0f} s", flush=True)
+    storage = footprint.table_sizes(database.dsn(pages_data.NAME))
+    print(
+        f"  built in {data.seconds:.0f} s; messages take {storage['messages'] / 1e6:,.0f} MB on disk, "
+        f"conversations {storage['conversations'] / 1e6:,.0f} MB",
+        flush=True,
+    )
     spec = {
         "big_conversation": data.big_conversation,
         "search_term": data.search_term,
@@ -69,7 +76,7 @@ def measure_pages(profile: Profile, processes: Processes) -> dict:
             print(f"  {key:<16} NOT MEASURED: {page['missing']}", flush=True)
         else:
             print(f"  {key:<16} p50 {median(page['ms']):.1f} ms, {page['queries']} queries", flush=True)
-    return pages
+    return pages, storage
 
 
 def start_servers(processes: Processes, env: dict[str, str], *, app_workers: int) -> dict[str, Server]:
@@ -156,6 +163,16 @@ def one_round(ctx: Context, number: int, media: media_phase.MediaRig) -> None:
     media_phase.measure(ctx, media, prefix="MD" + tag, first_app=number % 2 == 0)
 
 
+def record_memory(ctx: Context, media: media_phase.MediaRig) -> None:
+    """Peak resident memory of each server and of the app's workers, over the whole run."""
+    for kind, server in ctx.servers.items():
+        ctx.record(f"memory.{kind}.server", footprint.peak_rss(server.pid) or math.nan)
+    app = ctx.servers["app"]
+    db_workers = [pid for pid in media.server.worker_pids if pid not in app.worker_pids]
+    ctx.record("memory.app.worker", footprint.largest_peak(app.worker_pids) or math.nan)
+    ctx.record("memory.app.db_worker", footprint.largest_peak(db_workers) or math.nan)
+
+
 def final_checks(ctx: Context) -> None:
     counted, stored = ctx.checker.counters_match()
     if counted != stored:
@@ -217,7 +234,7 @@ def run(profile: Profile) -> int:
     media = None
     try:
         description = machine.describe(postgres_version=database.server_version("postgres"), redis_url=REDIS_URL)
-        pages = measure_pages(profile, processes)
+        pages, storage = measure_pages(profile, processes)
         print("app database and servers ...", flush=True)
         env = base_env(APP_DATABASE)
         database.recreate(APP_DATABASE)
@@ -242,6 +259,8 @@ def run(profile: Profile) -> int:
                 "autovacuum is off on this PostgreSQL server (it is on by default): the bench runs "
                 "VACUUM (ANALYZE) after each app run, outside the measured time, as autovacuum would"
             )
+        for name, size in storage.items():
+            ctx.record(f"storage.{name}", size)
         for key, page in pages.items():
             if "missing" in page:
                 ctx.note(f"page {key} not measured: {page['missing']}")
@@ -258,6 +277,7 @@ def run(profile: Profile) -> int:
                     f"{profile.time_limit / 60:.0f}-minute limit (the app is draining slowly)"
                 )
                 break
+        record_memory(ctx, media)
         final_checks(ctx)
     except KeyboardInterrupt:
         print("\ninterrupted; stopping everything the bench started", flush=True)

@@ -100,3 +100,19 @@ def test_the_push_split_shows_each_step_beside_the_baselines_fan_out():
     row = _by_figure(report.build_rows(results, {}, profiles.FULL))[figure]
     assert (row.app, row.baseline) == ("2.4 · 16.2 · 15.0 ms", "– · – · 9.2 ms")
     assert _by_figure(report.build_rows({}, {}, profiles.FULL))[figure].app == "n/a"
+
+
+def test_footprint_shows_peak_memory_beside_the_bare_app_and_disk_per_item():
+    results = {
+        "memory.app.server": [120e6, 130e6, 125e6],
+        "memory.hello.server": [50e6],
+        "memory.app.worker": [90e6],
+        "storage.messages": [850e6],
+        "storage.messages.indexes": [340e6],
+    }
+    rows = _by_figure(report.build_rows(results, {}, profiles.FULL))
+    assert (rows["daphne"].app, rows["daphne"].baseline, rows["daphne"].ratio) == ("125 MB", "50 MB", "2.50×")
+    assert rows["a process_webhooks worker"].app == "90 MB"
+    assert rows["a db_worker (media downloads)"].app == "n/a"
+    assert rows["messages on disk, indexes included"].app == "850 MB · 850 B a message · indexes 40 %"
+    assert rows["conversations on disk, indexes included"].app == "n/a"
