@@ -5,12 +5,19 @@ import sys
 from bench import footprint
 
 
-def test_peak_memory_is_this_process_high_water_mark_in_bytes():
-    peak = footprint.peak_rss(os.getpid())
-    assert peak is not None
-    held = bytearray(64 * 1024 * 1024)
-    held[::4096] = b"x" * len(held[::4096])  # touched, so resident
-    assert footprint.peak_rss(os.getpid()) >= peak + 60 * 1024 * 1024
+def _peak_of_a_child_holding(megabytes: int) -> float | None:
+    """The peak of a fresh interpreter that has touched `megabytes` of memory and waits."""
+    code = f"b = bytearray({megabytes} * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); print(flush=True); input()"
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        child.stdout.readline()
+        return footprint.peak_rss(child.pid)
+    finally:
+        child.communicate("\n", timeout=10)
+
+
+def test_the_peak_is_a_process_high_water_mark_in_bytes():
+    assert _peak_of_a_child_holding(64) >= _peak_of_a_child_holding(0) + 60 * 1024 * 1024
 
 
 def test_a_process_that_has_gone_has_no_peak():
