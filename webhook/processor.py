@@ -24,9 +24,9 @@ from webhook.models import Delivery
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-# A batch also ends once its bodies pass this many bytes (after its first delivery), so its
-# memory, its transaction and the wait for its frames stay bounded however many messages Meta
-# packs into each delivery (up to WEBHOOK_MAX_BODY_BYTES).
+# A batch applies its deliveries only until their bodies pass this many bytes (the first one
+# always), so the messages one transaction parses, stores and renders, and the wait for its
+# frames, stay bounded however many Meta packs into each delivery.
 BATCH_BYTES = 256 * 1024
 SWEEP_EVERY = 5.0  # seconds
 SWEEP_AGE = timedelta(seconds=10)
