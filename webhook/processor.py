@@ -24,10 +24,6 @@ from webhook.models import Delivery
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-# A batch applies its deliveries only until their bodies pass this many bytes (the first one
-# always), so the messages one transaction parses, stores and renders, and the wait for its
-# frames, stay bounded however many Meta packs into each delivery.
-BATCH_BYTES = 256 * 1024
 SWEEP_EVERY = 5.0  # seconds
 SWEEP_AGE = timedelta(seconds=10)
 
@@ -86,48 +82,30 @@ def _take_batch(*, timeout: float) -> list[int]:
 
 
 def process(pks: list[int]) -> int:
-    """Apply those of the deliveries that are still unprocessed, in as many batches as
-    BATCH_BYTES makes of them; returns how many. The row locks claim a batch until it commits:
-    another processor skips it, and a crash releases it for the next one."""
-    applied = 0
-    while pks:
-        # Found by primary key alone, the state checked here: the state index fills with
-        # entries of processed rows between vacuums, and a lookup through it slows with them.
-        done, pks = _apply(Delivery.objects.filter(pk__in=pks).order_by("pk"))
-        applied += len(done)
-    return applied
+    """Apply those of the deliveries that are still unprocessed; returns how many. The row
+    locks claim them until the batch commits: another processor skips them, and a crash
+    releases them for the next one."""
+    # Found by primary key alone, the state checked here: the state index fills with entries
+    # of processed rows between vacuums, and a lookup through it slows with them.
+    return len(_apply(Delivery.objects.filter(pk__in=pks).order_by("pk")))
 
 
 def process_next(*, after: int) -> list[int]:
     """Claim and apply the oldest unprocessed deliveries with ids above `after`, in one query
     rather than a lookup and then a claim; returns their ids."""
-    done, _ = _apply(Delivery.objects.filter(pk__gt=after, state=Delivery.RECEIVED).order_by("pk")[:BATCH_SIZE])
-    return done
+    return _apply(Delivery.objects.filter(pk__gt=after, state=Delivery.RECEIVED).order_by("pk")[:BATCH_SIZE])
 
 
-def _apply(deliveries: QuerySet) -> tuple[list[int], list[int]]:
-    """Claim `deliveries` (ordered) and apply those still unprocessed, up to BATCH_BYTES of
-    bodies. Returns the ids applied, and those left for a later batch (unlocked again when
-    this one commits)."""
+def _apply(deliveries: QuerySet) -> list[int]:
+    """Claim `deliveries` (ordered) and apply those still unprocessed; returns their ids."""
     with transaction.atomic():
         # Locked rows belong to another processor, and one processed meanwhile no longer
         # matches once its lock is released: both are skipped.
         claimed = deliveries.select_for_update(skip_locked=True)
-        pending = [d for d in claimed if d.state == Delivery.RECEIVED]
-        batch = _within_budget(pending)
+        batch = [d for d in claimed if d.state == Delivery.RECEIVED]
         if batch:
             ingest.process_deliveries(batch)
-    return [d.pk for d in batch], [d.pk for d in pending[len(batch) :]]
-
-
-def _within_budget(deliveries: list[Delivery]) -> list[Delivery]:
-    """The first of `deliveries` whose bodies fit in BATCH_BYTES, and always the first one."""
-    size = 0
-    for count, delivery in enumerate(deliveries):
-        size += len(delivery.body)
-        if count and size > BATCH_BYTES:
-            return deliveries[:count]
-    return deliveries
+    return [d.pk for d in batch]
 
 
 def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -> None:

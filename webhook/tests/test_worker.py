@@ -108,29 +108,3 @@ def test_the_next_deliveries_are_claimed_past_a_given_id():
     assert processor.process_next(after=0) == [second.pk]
     assert processor.process_next(after=0) == []
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.PROCESSED}
-
-
-def test_a_batch_ends_once_its_bodies_pass_the_byte_budget(monkeypatch):
-    bodies = [load("text__basic"), load("image__caption"), load("location__current")]
-    deliveries = [Delivery.objects.create(body=body) for body in bodies]
-    # Room for the first two bodies, not the third.
-    monkeypatch.setattr(processor, "BATCH_BYTES", len(bodies[0]) + len(bodies[1]))
-    assert processor.process_next(after=0) == [deliveries[0].pk, deliveries[1].pk]
-    assert Delivery.objects.get(pk=deliveries[2].pk).state == Delivery.RECEIVED
-    assert processor.process_next(after=0) == [deliveries[2].pk]
-
-
-def test_a_delivery_larger_than_the_budget_is_still_applied_alone(monkeypatch):
-    first = Delivery.objects.create(body=load("text__basic"))
-    second = Delivery.objects.create(body=load("image__caption"))
-    monkeypatch.setattr(processor, "BATCH_BYTES", 1)
-    assert processor.process_next(after=0) == [first.pk]
-    assert processor.process_next(after=0) == [second.pk]
-
-
-def test_handed_deliveries_beyond_the_budget_are_applied_in_further_batches(monkeypatch):
-    pks = [Delivery.objects.create(body=load(name)).pk for name in ("text__basic", "image__caption", "location__current")]
-    monkeypatch.setattr(processor, "BATCH_BYTES", 1)
-    assert processor.process(pks) == 3
-    assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.PROCESSED}
-    assert Message.objects.count() == 3
