@@ -115,7 +115,7 @@ def _existing_messages(items: Sequence[Incoming]) -> dict[tuple[str, str], Messa
     keys = {(i.phone_number_id, i.message_id) for i in items}
     # By wamid alone, the number checked here: with one business number, a condition on it
     # can lead the planner to read every message of that number instead of a few by wamid.
-    found = Message.objects.filter(message_id__in={wamid for _, wamid in keys})
+    found = Message.objects.filter(message_id__in={wamid for _, wamid in keys}).order_by()
     return {key: m for m in found if (key := (m.phone_number_id, m.message_id)) in keys}
 
 
