@@ -23,6 +23,7 @@ class Profile:
     big_thread: int = 10_000  # messages in the one long conversation of the page data set
     drain_timeout: float = 120.0  # seconds to wait for the app to process what it acknowledged
     answer_timeout: float = 10.0  # an open-loop request unanswered this long counts as lost
+    idle_seconds: float = 10.0  # the app left without traffic, its CPU measured
     time_limit: float = 600.0  # no new round starts that would end after this many seconds
 
 
@@ -48,5 +49,6 @@ QUICK = Profile(
     page_requests=5,
     media_files=50,
     drain_timeout=60.0,
+    idle_seconds=3.0,
     time_limit=150.0,
 )

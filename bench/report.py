@@ -247,8 +247,15 @@ def _disk(f: Figures, name: str, items: int, unit: str) -> str:
     return f"{total / 1e6:,.0f} MB · {total / items:,.0f} B a {unit} · indexes {indexes / total * 100:.0f} %"
 
 
+def _idle_cell(split: dict[str, float]) -> str:
+    if not split:
+        return "n/a"
+    return _cpu_cell({name: share * 100 for name, share in split.items()}) + " % of one core"
+
+
 def footprint_rows(f: Figures, profile: Profile) -> list[Row]:
     return [
+        Row(figure=f"CPU with no traffic ({profile.idle_seconds:g} s)", app=_idle_cell(f.cpu("idle"))),
         _pair("daphne", f("memory.app.server"), f("memory.hello.server"), _memory),
         Row(figure="a process_webhooks worker", app=_memory(f("memory.app.worker"))),
         Row(figure="a db_worker (media downloads)", app=_memory(f("memory.app.db_worker"))),
@@ -288,8 +295,8 @@ def build_rows(results: Mapping[str, Sequence[float]], pages: Mapping[str, dict]
         ),
         *cpu_rows(f, profile.rates),
         table.section(
-            "Footprint: peak resident memory over the whole run (baseline: the bare hello app on daphne), "
-            f"and disk at {profile.messages:,} messages"
+            "Footprint: CPU at rest, peak resident memory over the whole run (baseline: the bare hello "
+            f"app on daphne), and disk at {profile.messages:,} messages"
         ),
         *footprint_rows(f, profile),
     ]

@@ -163,6 +163,16 @@ def one_round(ctx: Context, number: int, media: media_phase.MediaRig) -> None:
     media_phase.measure(ctx, media, prefix="MD" + tag, first_app=number % 2 == 0)
 
 
+def measure_idle(ctx: Context, media: media_phase.MediaRig) -> None:
+    """The CPU the app's processes (its workers and db_workers included), PostgreSQL and Redis
+    use with no traffic at all, as a share of one core: what merely keeping it running costs."""
+    meter = ctx.meter(media.server)
+    meter.start()
+    time.sleep(ctx.profile.idle_seconds)
+    for component, seconds in meter.stop().items():
+        ctx.record(f"cpu.idle.{component}", seconds / ctx.profile.idle_seconds)
+
+
 def record_memory(ctx: Context, media: media_phase.MediaRig) -> None:
     """Peak resident memory of each server and of the app's workers, over the whole run."""
     for kind, server in ctx.servers.items():
@@ -277,6 +287,7 @@ def run(profile: Profile) -> int:
                     f"{profile.time_limit / 60:.0f}-minute limit (the app is draining slowly)"
                 )
                 break
+        measure_idle(ctx, media)
         record_memory(ctx, media)
         final_checks(ctx)
     except KeyboardInterrupt:

@@ -116,3 +116,10 @@ def test_footprint_shows_peak_memory_beside_the_bare_app_and_disk_per_item():
     assert rows["a db_worker (media downloads)"].app == "n/a"
     assert rows["messages on disk, indexes included"].app == "850 MB · 850 B a message · indexes 40 %"
     assert rows["conversations on disk, indexes included"].app == "n/a"
+
+
+def test_cpu_at_rest_is_a_share_of_one_core_per_component():
+    results = {"cpu.idle.server": [0.0003], "cpu.idle.workers": [0.006, 0.004, 0.005], "cpu.idle.postgres": [0.0017]}
+    rows = _by_figure(report.build_rows(results, {}, profiles.FULL))
+    assert rows["CPU with no traffic (10 s)"].app == "srv 0.03 · wrk 0.50 · pg 0.17 % of one core"
+    assert _by_figure(report.build_rows({}, {}, profiles.FULL))["CPU with no traffic (10 s)"].app == "n/a"
