@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from bench import table
 from bench.profiles import Profile
-from bench.stats import median
+from bench.stats import largest, median
 from bench.table import Row
 
 CPU_SHORT = {
@@ -38,8 +38,7 @@ class Figures:
 
     def worst(self, key: str) -> float:
         """The largest value over rounds: for a figure whose target must hold in every round."""
-        kept = [value for value in self.results.get(key, ()) if not math.isnan(value)]
-        return max(kept) if kept else math.nan
+        return largest(self.results.get(key, ()))
 
     def cpu(self, key: str) -> dict[str, float]:
         prefix = f"cpu.{key}."

@@ -29,10 +29,19 @@ def share_over(values: Sequence[float], threshold: float) -> float:
 
 def median(values: Iterable[float]) -> float:
     """The median of the finite-or-infinite values given, ignoring NaN; NaN when none."""
-    kept = [value for value in values if not math.isnan(value)]
-    if not kept:
-        return math.nan
-    return statistics.median(kept)
+    kept = _measured(values)
+    return statistics.median(kept) if kept else math.nan
+
+
+def largest(values: Iterable[float]) -> float:
+    """The largest of the values given, ignoring NaN; NaN when none."""
+    kept = _measured(values)
+    return max(kept) if kept else math.nan
+
+
+def _measured(values: Iterable[float]) -> list[float]:
+    # NaN stands for a round that produced no figure.
+    return [value for value in values if not math.isnan(value)]
 
 
 @dataclass(frozen=True)

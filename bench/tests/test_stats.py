@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from bench.stats import Latency, PushSplit, median, percentile, share_over
+from bench.stats import Latency, PushSplit, largest, median, percentile, share_over
 
 
 def test_percentile_is_a_value_that_occurred():
@@ -70,3 +70,8 @@ def test_the_push_split_takes_each_steps_median_over_messages():
 def test_the_push_split_of_nothing_seen_is_not_a_number():
     split = PushSplit.of([[]], [0], {0: (1, 2)})
     assert all(math.isnan(value) for value in (split.stored, split.processed, split.browsers))
+
+
+def test_the_largest_ignores_rounds_that_produced_nothing():
+    assert largest([math.nan, 2.0, 4.0]) == 4.0
+    assert math.isnan(largest([math.nan]))
