@@ -111,7 +111,8 @@ class Message(models.Model):
     ]
     MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    # Indexed by message_thread, which starts with it.
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages", db_index=False)
     phone_number_id = models.CharField(max_length=32)
     message_id = models.CharField(max_length=255, help_text="Meta's wamid")
     direction = models.CharField(max_length=3, choices=DIRECTIONS, default=INBOUND)
@@ -152,7 +153,7 @@ class Message(models.Model):
 
     payload = models.JSONField(default=dict, blank=True, help_text="Meta's message object, NUL removed")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -160,14 +161,17 @@ class Message(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["phone_number_id", "message_id"], name="message_unique_wamid"),
+            # The wamid first: most lookups know only the wamid (statuses and reactions name no
+            # business number in the message they point at), and this index serves them too.
+            models.UniqueConstraint(fields=["message_id", "phone_number_id"], name="message_unique_wamid"),
         ]
         indexes = [
             models.Index(fields=["conversation", "timestamp", "id"], name="message_thread"),
             models.Index(fields=["-timestamp", "-id"], name="message_recent"),
-            models.Index(fields=["message_id"], name="message_wamid"),
             models.Index(fields=["from_number"], name="message_from_number"),
             models.Index(fields=["reply_to"], name="message_reply_to"),
+            # Only outbound messages have an author; an index entry per inbound one would be NULL.
+            models.Index(fields=["author"], condition=models.Q(author__isnull=False), name="message_author"),
         ]
         ordering = ["timestamp", "id"]
 
