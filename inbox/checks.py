@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core import checks
 
+from inbox import whatsapp
+
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_production_settings(app_configs, **kwargs) -> list[checks.CheckMessage]:
@@ -31,7 +33,7 @@ def check_production_settings(app_configs, **kwargs) -> list[checks.CheckMessage
 @checks.register()
 def check_outbound_settings(app_configs, **kwargs) -> list[checks.CheckMessage]:
     errors = []
-    if not settings.WHATSAPP_ACCESS_TOKEN:
+    if not whatsapp.has_token():
         errors.append(
             checks.Warning(
                 "WHATSAPP_ACCESS_TOKEN is not set: replies, read receipts and media downloads will fail.",

@@ -42,6 +42,7 @@ class ComposeState:
     sent_template: str = ""
     focus: bool = False  # after a send, so the agent can type the next message at once
     token_problem: dict | None = None  # Meta rejected the access token on the last call
+    token_missing: bool = False  # none is set: every send would be refused
 
     @property
     def closes_soon(self) -> bool:
@@ -81,6 +82,7 @@ def build(
         sent_template=sent_template,
         focus=focus,
         token_problem=whatsapp.token_problem(),
+        token_missing=not whatsapp.has_token(),
     )
     if chosen == TEMPLATE:
         state.templates = message_templates.approved()

@@ -137,7 +137,7 @@ def check_tasks() -> dict[str, Any]:
 
 def check_graph_api() -> dict[str, Any]:
     """Whether an access token is set and whether Meta last rejected it (never the token itself)."""
-    if not settings.WHATSAPP_ACCESS_TOKEN:
+    if not whatsapp.has_token():
         return {"state": "missing", "token": "missing"}
     problem = whatsapp.token_problem()
     if problem:

@@ -57,6 +57,10 @@ TOKEN_REASON = (
     "then retry."
 )
 
+TOKEN_MISSING_REASON = (
+    "No WhatsApp access token is set, so the file could not be fetched. Set WHATSAPP_ACCESS_TOKEN, then retry."
+)
+
 
 class DownloadFailed(Exception):
     """One try that stored nothing. `permanent` ones are not tried again automatically."""
@@ -184,6 +188,8 @@ def _meta_errors(message: Message, *, step: str, limit: int = 0) -> Iterator[Non
     """Meta's errors as failures with a reason an agent can act on."""
     try:
         yield
+    except whatsapp.TokenMissing as error:
+        raise DownloadFailed(TOKEN_MISSING_REASON) from error
     except whatsapp.TokenError as error:
         raise DownloadFailed(TOKEN_REASON) from error
     except whatsapp.MediaTooLargeError as error:

@@ -275,8 +275,10 @@ def send_read_receipt(messages: list[Message]) -> None:
     """Tell Meta the customer's newest message in `messages` was read (blue ticks, and
     "typing…" while the agent answers). Sent after the current transaction commits, from a
     background thread; a Graph failure is logged, never raised: opening a conversation must
-    not fail because of it. Pass what `actions.mark_read` returned."""
-    if not settings.WHATSAPP_SEND_READ_RECEIPTS:
+    not fail because of it. Without an access token none is sent (the system check and
+    /healthz say so once, not a warning per opened conversation). Pass what
+    `actions.mark_read` returned."""
+    if not settings.WHATSAPP_SEND_READ_RECEIPTS or not whatsapp.has_token():
         return
     target = read_receipt_target(messages)
     if target is None:

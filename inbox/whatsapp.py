@@ -17,9 +17,10 @@ callers (`inbox.outbound`, `inbox.media`, `sync_templates`) decide what to keep.
     upload_media(phone_number_id, file, mime_type, filename="upload") -> media id
     list_templates(waba_id) -> list of Meta template dicts (all pages)
     token_problem() -> None, or {"code", "message", "at"} after Meta rejected the token
+    has_token() -> whether an access token is set at all
 
 Failures raise `GraphError` subclasses carrying Meta's code, subcode, message, details and
-fbtrace_id: `TokenError`, `RateLimitError`, `WindowClosedError`, `NotFoundError`,
+fbtrace_id: `TokenError` (`TokenMissing` when none is set), `RateLimitError`, `WindowClosedError`, `NotFoundError`,
 `MediaTooLargeError`, `GraphUnavailable` (timeouts, network errors, 5xx). `error.reason` is a
 sentence an agent can act on; `error.retryable` says whether trying again later may help.
 """
@@ -106,6 +107,14 @@ class TokenError(GraphError):
         )
 
 
+class TokenMissing(TokenError):
+    """No access token is set, so the call was not made: Meta would refuse it anyway."""
+
+    @property
+    def reason(self) -> str:
+        return "No WhatsApp access token is set, so nothing was sent. An administrator must set WHATSAPP_ACCESS_TOKEN."
+
+
 class RateLimitError(GraphError):
     retryable = True
 
@@ -162,6 +171,8 @@ def _headers() -> dict[str, str]:
 def _request(method: str, url: str, *, timeout: tuple[float, float] | None = None, **kwargs: Any) -> requests.Response:
     """One HTTP call with the token; network failures become GraphUnavailable, Meta's error
     bodies become typed GraphErrors."""
+    if not has_token():
+        raise TokenMissing("no access token is set")
     timeout = timeout or TIMEOUT
     headers = {**_headers(), **kwargs.pop("headers", {})}
     try:
@@ -262,6 +273,10 @@ def record_token_problem(error: GraphError) -> None:
 def clear_token_problem() -> None:
     if cache.get(TOKEN_PROBLEM_KEY) is not None:
         cache.delete(TOKEN_PROBLEM_KEY)
+
+
+def has_token() -> bool:
+    return bool(settings.WHATSAPP_ACCESS_TOKEN)
 
 
 def token_problem() -> dict | None:

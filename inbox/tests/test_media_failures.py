@@ -84,6 +84,16 @@ def test_a_401_on_the_download_itself_is_a_token_problem(fake_graph, settings):
     assert whatsapp.token_problem() is not None
 
 
+def test_a_missing_token_says_so_and_is_retried(settings):
+    settings.WHATSAPP_ACCESS_TOKEN = ""
+    settings.WHATSAPP_GRAPH_URL = "http://127.0.0.1:9"
+
+    message = download(make_media_message(data=PHOTO))
+
+    assert_retry_scheduled(message)
+    assert message.media_error == media.TOKEN_MISSING_REASON
+
+
 def test_a_timeout_is_retried(fake_graph, monkeypatch):
     monkeypatch.setattr(whatsapp, "DOWNLOAD_TIMEOUT", (2, 0.3))
     fake_graph.add_media(MEDIA_ID, PHOTO, "image/jpeg")

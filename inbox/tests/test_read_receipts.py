@@ -76,6 +76,15 @@ def test_receipts_can_be_turned_off(fake_graph, settings, django_capture_on_comm
     assert fake_graph.read_receipts == []
 
 
+def test_without_an_access_token_no_receipt_is_tried(fake_graph, settings, django_capture_on_commit_callbacks, caplog):
+    settings.WHATSAPP_ACCESS_TOKEN = ""
+
+    open_it(open_conversation(), django_capture_on_commit_callbacks)
+
+    assert fake_graph.read_receipts == []
+    assert "read receipt" not in caplog.text
+
+
 def test_a_graph_failure_does_not_break_opening(fake_graph, django_capture_on_commit_callbacks, caplog):
     conversation = open_conversation()
     fake_graph.fail_next("token_expired")

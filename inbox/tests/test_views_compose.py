@@ -246,6 +246,27 @@ def test_a_rejected_token_is_announced_in_the_composer(fake_graph, staff_client)
     assert "WhatsApp rejected the access token (190)" in html
 
 
+def test_a_missing_token_is_announced_before_anything_is_typed(settings, staff_client):
+    settings.WHATSAPP_ACCESS_TOKEN = ""
+
+    html = staff_client.get(compose_url(open_conversation()), **HTMX).content.decode()
+
+    assert "No WhatsApp access token is set" in html
+    assert "rejected" not in html
+
+
+def test_a_send_without_a_token_keeps_the_typed_text_and_says_why(settings, staff_client):
+    settings.WHATSAPP_ACCESS_TOKEN = ""
+    settings.WHATSAPP_GRAPH_URL = "http://127.0.0.1:9"
+    conversation = open_conversation()
+
+    html = staff_client.post(compose_url(conversation), {"body": "Your shirts are ready"}, **HTMX).content.decode()
+
+    assert "nothing was sent. An administrator must set WHATSAPP_ACCESS_TOKEN" in html
+    assert "Your shirts are ready" in html
+    assert not Message.objects.filter(conversation=conversation, direction=Message.OUTBOUND).exists()
+
+
 def test_switching_templates_keeps_the_values_typed_so_far(staff_client):
     conversation = closed_conversation()
     template = make_template()

@@ -62,11 +62,18 @@ def test_revoked_token_is_refused_on_every_call(fake_graph):
         whatsapp.get_media("1234")
 
 
-def test_missing_token_is_a_token_error(fake_graph, settings):
+def test_a_missing_token_is_refused_without_calling_meta(settings):
     settings.WHATSAPP_ACCESS_TOKEN = ""
+    # Nothing listens there: a call that went out would fail as a network error instead.
+    settings.WHATSAPP_GRAPH_URL = "http://127.0.0.1:9"
 
-    with pytest.raises(whatsapp.TokenError):
+    with pytest.raises(whatsapp.TokenMissing) as caught:
         send()
+
+    assert isinstance(caught.value, whatsapp.TokenError)
+    assert "WHATSAPP_ACCESS_TOKEN" in caught.value.reason
+    assert "nothing was sent" in caught.value.reason
+    assert whatsapp.token_problem() is None
 
 
 def test_server_error_raises_graph_unavailable(fake_graph):
