@@ -20,9 +20,10 @@ callers (`inbox.outbound`, `inbox.media`, `sync_templates`) decide what to keep.
     has_token() -> whether an access token is set at all
 
 Failures raise `GraphError` subclasses carrying Meta's code, subcode, message, details and
-fbtrace_id: `TokenError` (`TokenMissing` when none is set), `RateLimitError`, `WindowClosedError`, `NotFoundError`,
-`MediaTooLargeError`, `GraphUnavailable` (timeouts, network errors, 5xx). `error.reason` is a
-sentence an agent can act on; `error.retryable` says whether trying again later may help.
+fbtrace_id: `TokenError` (`TokenMissing` when none is set, before any call), `RateLimitError`,
+`WindowClosedError`, `NotFoundError`, `MediaTooLargeError`, `GraphUnavailable` (timeouts, network
+errors, 5xx). `error.reason` is a sentence an agent can act on; `error.retryable` says whether
+trying again later may help.
 """
 
 import hashlib
