@@ -32,9 +32,12 @@ EXCHANGE: list[Step] = [
 ]
 
 SCRIPTS: list[tuple[Customer, list[Step]]] = [
-    (Customer("919876543210", "Priya Sharma"), EXCHANGE),
+    (Customer("919820012345", "Priya Sharma"), EXCHANGE),
     (
-        Customer("447700900123", "John Doe"),
+        # The number and name `simulate_webhook` sends as by default (the command the README and
+        # the start-up banner suggest), so its message joins this conversation rather than
+        # renaming another customer's.
+        Customer("919876543210", "John Doe"),
         [
             ("text", ("Hello, I dropped off 2 shirts and a suit on Monday",)),
             ("document", ("receipt-A-1042.pdf", "Here's my receipt")),

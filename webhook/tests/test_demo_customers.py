@@ -10,6 +10,7 @@ from inbox import whatsapp, window
 from inbox.models import Conversation, Message
 from inbox.tests.conftest import fake_graph  # noqa: F401  (the fixture)
 from webhook import demo_customers
+from webhook.management.commands import simulate_webhook
 from webhook.simulator import Customer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,7 +35,7 @@ def test_the_stream_brings_several_customers_and_one_closed_window(live_server, 
 
 
 def test_customers_react_to_and_quote_the_agents_last_reply(live_server, fake_graph):
-    customer = Customer("919876543210", "Priya Sharma")
+    customer = Customer("919820012345", "Priya Sharma")
     reply = whatsapp.sent_message_id(whatsapp.send_text("106540352242922", customer.wa_id, "We can do it by Friday"))
     demo = sender(live_server, fake_graph)
 
@@ -52,3 +53,10 @@ def test_without_an_agent_reply_a_reaction_is_skipped(live_server, fake_graph):
 
     assert demo_customers.play_step(demo, Customer("447700900123", "John"), ("react", ("👍",))) is None
     assert not Message.objects.exists()
+
+
+def test_the_suggested_simulate_command_writes_as_one_of_the_demo_customers():
+    parser = simulate_webhook.Command().create_parser("manage.py", "simulate_webhook")
+    defaults = parser.parse_args(["--url", "http://127.0.0.1:8000/api/whatsapp/webhook/"])
+
+    assert (defaults.wa_id, defaults.name) in {(c.wa_id, c.name) for c, _ in demo_customers.SCRIPTS}
