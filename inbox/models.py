@@ -161,8 +161,8 @@ class Message(models.Model):
 
     class Meta:
         constraints = [
-            # The wamid first: most lookups know only the wamid (statuses and reactions name no
-            # business number in the message they point at), and this index serves them too.
+            # The wamid first, so this index also serves the lookups by wamid alone: a batch's
+            # check for messages already stored, reactions' targets, the API's message_id filter.
             models.UniqueConstraint(fields=["message_id", "phone_number_id"], name="message_unique_wamid"),
         ]
         indexes = [
