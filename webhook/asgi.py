@@ -2,36 +2,27 @@
 
 Django's request path costs ~20x a bare ASGI app on these machines, and Meta needs nothing it
 offers here (no session, CSRF or auth). The handler reads the body, runs the same checks as the
-Django view (`webhook.intake`), commits the raw delivery on a small pool of database threads and
-answers 200; `webhook.processor` turns it into inbox state right after, in this process or in
-a worker woken by `webhook.notifications`. Everything else goes to Django unchanged."""
+Django view (`webhook.intake`), commits the raw delivery (together with any that arrived while
+earlier ones were committing: `webhook.store_batches`) and answers 200; `webhook.processor` turns
+it into inbox state right after, in this process or in a worker woken by `webhook.notifications`.
+Everything else goes to Django unchanged."""
 
-import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl
 
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError
 
-from webhook import intake, notifications, processor
-from webhook.models import Delivery
+from webhook import intake, notifications, processor, store_batches
 
 logger = logging.getLogger(__name__)
 
 PATH = "/api/whatsapp/webhook/"
-# Several connections let concurrent deliveries share PostgreSQL's group commit.
-_store_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhook-store")
+# A thread per batch in flight, and one for the NOTIFY that wakes the workers.
+_store_pool = ThreadPoolExecutor(max_workers=store_batches.IN_FLIGHT + 1, thread_name_prefix="webhook-store")
+_batches = store_batches.StoreBatches(_store_pool)
 # Wakes `process_webhooks` workers when this process doesn't apply deliveries itself.
 _waker = notifications.Waker(_store_pool)
-
-
-def _store(body: bytes, signature_header: str) -> int:
-    try:
-        return Delivery.objects.store(body=body, signature=signature_header)
-    except DatabaseError:
-        # A broken connection stays broken for this thread until replaced.
-        close_old_connections()
-        raise
 
 
 class WebhookFastPath:
@@ -66,9 +57,8 @@ class WebhookFastPath:
         if refusal:
             await _answer(send, refusal)
             return
-        loop = asyncio.get_running_loop()
         try:
-            pk = await loop.run_in_executor(_store_pool, _store, body, signature_header or "")
+            pk = await _batches.store(body, signature_header or "")
         except DatabaseError:
             logger.exception("webhook delivery could not be stored; asking Meta to retry")
             await _answer(send, intake.UNAVAILABLE)

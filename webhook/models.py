@@ -3,22 +3,32 @@
 Meta keeps no copy of what it sent, so the body is stored byte for byte before anything is
 parsed; once that row commits, the delivery can always be processed again."""
 
+from collections.abc import Sequence
+
 from django.db import connection, models
 from django.utils import timezone
 
 
 class DeliveryManager(models.Manager):
     def store(self, *, body: bytes, signature: str) -> int:
-        """Insert a received delivery and return its id. This is the webhook's acknowledgement
-        path, run for every POST: one plain INSERT costs a third of the CPU of `create()`."""
+        """Insert a received delivery and return its id."""
+        return self.store_many([(body, signature)])[0]
+
+    def store_many(self, deliveries: Sequence[tuple[bytes, str]]) -> list[int]:
+        """Insert received deliveries, (body, signature) each, in one statement and return
+        their ids in the same order. This is the webhook's acknowledgement path: a plain
+        INSERT costs a third of the CPU of `create()`."""
         table = self.model._meta.db_table
+        received_at = connection.ops.adapt_datetimefield_value(timezone.now())
+        values = ", ".join(["(%s, %s, %s, %s, '', 0, 0, 0)"] * len(deliveries))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (body, signature, received_at, state, error, attempts, messages, statuses)"
-                " VALUES (%s, %s, %s, %s, '', 0, 0, 0) RETURNING id",
-                [body, signature, connection.ops.adapt_datetimefield_value(timezone.now()), Delivery.RECEIVED],
+                f" VALUES {values} RETURNING id",
+                [value for body, signature in deliveries for value in (body, signature, received_at, Delivery.RECEIVED)],
             )
-            return cursor.fetchone()[0]
+            # Rows come back in the order of VALUES (as bulk_create relies on too).
+            return [row[0] for row in cursor.fetchall()]
 
 
 class Delivery(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from conftest import TEST_VERIFY_TOKEN
 from inbox.models import Conversation, Message
 import webhook.asgi
-from webhook import notifications, processor
+from webhook import notifications, processor, store_batches
 from webhook.asgi import WebhookFastPath
 from webhook.models import Delivery
 from webhook.tests.asgi_calls import call
@@ -32,7 +32,7 @@ def app(monkeypatch):
     connection after the test (the server's pool keeps connections open, which would block
     dropping the test database)."""
     pool = ThreadPoolExecutor(max_workers=1)
-    monkeypatch.setattr(webhook.asgi, "_store_pool", pool)
+    monkeypatch.setattr(webhook.asgi, "_batches", store_batches.StoreBatches(pool))
     monkeypatch.setattr(webhook.asgi, "_waker", notifications.Waker(pool))
     yield WebhookFastPath(get_asgi_application())
     pool.submit(connections.close_all).result()
@@ -129,7 +129,7 @@ def test_refuses_a_too_large_body_sent_in_chunks_without_a_length(app):
 
 def test_answers_503_when_the_delivery_cannot_be_stored(app):
     body = load("text__basic")
-    with mock.patch.object(Delivery.objects, "store", side_effect=DatabaseError("database is down")):
+    with mock.patch.object(Delivery.objects, "store_many", side_effect=DatabaseError("database is down")):
         response = post(app, body, signature=sign(body))
     assert response.status_code == 503
     assert Delivery.objects.count() == 0
