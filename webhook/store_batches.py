@@ -3,9 +3,9 @@ committed are stored together, in one INSERT and one commit, and each request st
 once its own row has committed.
 
 Stored one at a time, every delivery paid for a thread hop, a statement and a commit of its own:
-about 0.12 ms of the server's CPU and as much of PostgreSQL's. Under load a batch carries ten or
-more deliveries for about the price of one; with nothing in flight a delivery goes alone at once,
-so a quiet server answers as fast as before."""
+about 0.12 ms of the server's CPU and as much of PostgreSQL's. Under load a batch carries several
+deliveries for about the price of one; while fewer than IN_FLIGHT batches are committing, a
+delivery goes at once, alone, so a quiet server answers as fast as before."""
 
 import asyncio
 import logging
