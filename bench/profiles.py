@@ -19,7 +19,8 @@ class Profile:
     push_clients: int = 50
     media_files: int = 200  # images downloaded per media run
     media_workers: int = 2  # db_worker processes beside the app for the media downloads
-    app_workers: int = 1  # process_webhooks workers beside the app's server
+    # process_webhooks workers beside the app's server: one leads, the other helps with backlogs.
+    app_workers: int = 2
     big_thread: int = 10_000  # messages in the one long conversation of the page data set
     drain_timeout: float = 120.0  # seconds to wait for the app to process what it acknowledged
     answer_timeout: float = 10.0  # an open-loop request unanswered this long counts as lost

@@ -190,9 +190,11 @@ def final_checks(ctx: Context) -> None:
 
 
 def profile_line(profile: Profile) -> str:
+    workers = "1 `process_webhooks` worker"
+    if profile.app_workers > 1:
+        workers = f"{profile.app_workers} `process_webhooks` workers (one leading, the others helping with backlogs)"
     return (
-        f"the app as one daphne server and {profile.app_workers} `process_webhooks` "
-        f"worker{'s' if profile.app_workers != 1 else ''}: closed-loop runs of "
+        f"the app as one daphne server and {workers}: closed-loop runs of "
         f"{profile.closed_seconds:g} s on {profile.connections} connections, fixed-rate runs of "
         f"{profile.open_seconds:g} s at {', '.join(map(str, profile.rates))} deliveries/s, push for "
         f"{profile.push_seconds:g} s at {profile.push_rate} msg/s to {profile.push_clients} websockets, "

@@ -7,7 +7,13 @@ PostgreSQL takes a database-wide lock for a transaction that notifies and holds 
 that commit's WAL flush, so a NOTIFY in every delivery's INSERT (a trigger did this once) made
 concurrent acknowledgements commit one at a time. A worker that is busy needs no wake-up (it
 looks for more deliveries after every batch); one that is idle gets one within WINDOW of a
-delivery, and otherwise finds it by polling."""
+delivery, and otherwise finds it by polling.
+
+Of several workers one leads (it holds a session lock, so the lead passes on when its process
+stops) and takes every delivery; the others wait until the leader says, on `webhook_backlog`,
+that its batches show deliveries arriving faster than it applies them, and then help until the
+backlog is gone. Two workers splitting a light load would only halve their batches, each batch
+having a fixed cost; a backlog is where a second core pays."""
 
 import asyncio
 import logging
@@ -20,6 +26,10 @@ from django.db import DatabaseError, close_old_connections, connection
 logger = logging.getLogger(__name__)
 
 CHANNEL = "webhook_delivery"
+BACKLOG_CHANNEL = "webhook_backlog"
+# The key of the session-level advisory lock the leading worker holds: a constant no other code
+# uses.
+LEAD_LOCK = 7_106_918_300_001
 # At most one NOTIFY per this many seconds from one server process.
 WINDOW = 0.005
 
@@ -65,18 +75,40 @@ class Waker:
 
 
 class Listener:
+    """A worker's connection for its notifications and for the lead. Without PostgreSQL every
+    worker leads, and waits by sleeping."""
+
     def __init__(self) -> None:
         self._conn = None
+        self._leading = False
         if connection.vendor == "postgresql":
             # A connection of its own: Django's may be closed or inside a transaction.
             self._conn = connection.get_new_connection(connection.get_connection_params())
             self._conn.autocommit = True
-            with self._conn.cursor() as cursor:
-                cursor.execute(f"LISTEN {CHANNEL}")
+            self._execute(f"LISTEN {BACKLOG_CHANNEL}")
+
+    def _execute(self, sql: str, params: tuple = ()) -> tuple | None:
+        with self._conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if cursor.description else None
+
+    def leading(self) -> bool:
+        """Whether this worker leads; it takes the lead if no worker holds it."""
+        if self._conn is None:
+            return True
+        if not self._leading and self._execute("SELECT pg_try_advisory_lock(%s)", (LEAD_LOCK,))[0]:
+            self._execute(f"UNLISTEN {BACKLOG_CHANNEL}; LISTEN {CHANNEL}")
+            self._leading = True
+        return self._leading
+
+    def report_backlog(self) -> None:
+        """Wake the helping workers: deliveries arrive faster than this one applies them."""
+        if self._conn is not None:
+            self._execute(f"NOTIFY {BACKLOG_CHANNEL}")
 
     def wait(self, timeout: float) -> bool:
-        """Return when a delivery was stored since the last call (True), or after `timeout`
-        seconds (False)."""
+        """Return when notified since the last call (True), or after `timeout` seconds
+        (False): of a new delivery when leading, of a backlog when helping."""
         if self._conn is None:
             time.sleep(min(timeout, 0.05))
             return False

@@ -109,9 +109,11 @@ def _apply(deliveries: QuerySet) -> list[int]:
 
 
 def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -> None:
-    """The processor as a process of its own (`manage.py process_webhooks`): takes unprocessed
-    deliveries in batches, and when there are none waits for a server's notification of a new
-    one (`webhook.notifications`), or `idle_wait` seconds.
+    """The processor as a process of its own (`manage.py process_webhooks`). The leading worker
+    takes unprocessed deliveries in batches, and when there are none waits for a server's
+    notification of a new one, or `idle_wait` seconds. Any other worker helps while the leader
+    reports a backlog, and every `idle_wait` seconds sees whether the lead has come free
+    (`webhook.notifications`).
 
     Between full scans every SWEEP_EVERY seconds it looks only past a delivery it saw at least
     HORIZON_LAG seconds ago: the index entries of the processed deliveries before it stay
@@ -123,6 +125,10 @@ def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -
     try:
         while not (stop and stop.is_set()):
             try:
+                if not wake.leading():
+                    if wake.wait(idle_wait):
+                        _help(horizon)
+                    continue
                 if time.monotonic() - last_full_scan >= SWEEP_EVERY:
                     last_full_scan = time.monotonic()
                     done = process_next(after=0)
@@ -130,6 +136,8 @@ def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -
                     done = process_next(after=horizon.position)
                 if done:
                     horizon.saw(done[-1])
+                    if len(done) >= BACKLOG_BATCH:
+                        wake.report_backlog()
                 else:
                     wake.wait(idle_wait)
             except Exception:
@@ -139,6 +147,21 @@ def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -
                 close_old_connections()
     finally:
         wake.close()
+
+
+# A batch this large shows deliveries arriving about as fast as one worker applies them: this
+# many came in while it applied the previous batch.
+BACKLOG_BATCH = 50
+
+
+def _help(horizon: "_Horizon") -> None:
+    """Apply batches beside the leading worker until they no longer show a backlog."""
+    while True:
+        done = process_next(after=horizon.position)
+        if done:
+            horizon.saw(done[-1])
+        if len(done) < BACKLOG_BATCH:
+            return
 
 
 HORIZON_LAG = 2.0  # seconds

@@ -1,5 +1,6 @@
 """Waking idle `process_webhooks` workers: one NOTIFY after the deliveries' commits (never inside
-them), at most one per window, and none lost at the end of a burst."""
+them), at most one per window, and none lost at the end of a burst; one worker leads, and the
+others are woken only by its word of a backlog."""
 
 import asyncio
 
@@ -65,8 +66,44 @@ def test_a_notify_wakes_a_waiting_listener():
         pytest.skip("notifications need PostgreSQL")
     listener = notifications.Listener()
     try:
+        assert listener.leading()
         assert listener.wait(0.05) is False
         notifications.notify()
         assert listener.wait(5) is True
     finally:
         listener.close()
+
+
+def postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the lead and notifications need PostgreSQL")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_worker_leads_and_the_lead_passes_on_when_it_stops():
+    postgresql_only()
+    first, second = notifications.Listener(), notifications.Listener()
+    try:
+        assert first.leading()
+        assert not second.leading()
+        first.close()
+        assert second.leading()
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_helper_is_woken_by_a_backlog_and_not_by_every_delivery():
+    postgresql_only()
+    leader, helper = notifications.Listener(), notifications.Listener()
+    try:
+        assert leader.leading() and not helper.leading()
+        notifications.notify()
+        assert leader.wait(5) is True
+        assert helper.wait(0.1) is False
+        leader.report_backlog()
+        assert helper.wait(5) is True
+    finally:
+        leader.close()
+        helper.close()

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from inbox.models import Message
-from webhook import processor
+from webhook import notifications, processor
 from webhook.models import Delivery
 from webhook.tests.deliveries import load
 
@@ -108,3 +108,44 @@ def test_the_next_deliveries_are_claimed_past_a_given_id():
     assert processor.process_next(after=0) == [second.pk]
     assert processor.process_next(after=0) == []
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.PROCESSED}
+
+
+def test_a_worker_that_does_not_lead_helps_only_once_the_leader_reports_a_backlog():
+    if connection.vendor != "postgresql":
+        pytest.skip("the lead needs PostgreSQL")
+    delivery = Delivery.objects.create(body=load("text__basic"))
+    leader = notifications.Listener()
+    assert leader.leading()
+    try:
+
+        def left_to_the_leader_then_helped():
+            delivery.refresh_from_db()
+            if "reported" not in holder:
+                if time.monotonic() - started < 0.6:
+                    return False
+                assert delivery.state == Delivery.RECEIVED
+                holder["reported"] = True
+                leader.report_backlog()
+            return delivery.state == Delivery.PROCESSED
+
+        holder = {}
+        started = time.monotonic()
+        run_until(left_to_the_leader_then_helped)
+    finally:
+        leader.close()
+    assert holder == {"reported": True}
+    assert Delivery.objects.get().state == Delivery.PROCESSED
+
+
+def test_the_leader_reports_a_backlog_when_its_batch_is_large(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("notifications need PostgreSQL")
+    monkeypatch.setattr(processor, "BACKLOG_BATCH", 2)
+    for _ in range(3):
+        Delivery.objects.create(body=load("text__basic"))
+    helper = notifications.Listener()
+    try:
+        run_until(lambda: not Delivery.objects.filter(state=Delivery.RECEIVED).exists())
+        assert helper.wait(5) is True
+    finally:
+        helper.close()
