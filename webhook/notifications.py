@@ -119,6 +119,11 @@ class Listener:
         self._conn.notifies.clear()
         return woken
 
+    @property
+    def broken(self) -> bool:
+        """Its connection has gone (PostgreSQL restarted, say), and the lead with it."""
+        return self._conn is not None and bool(self._conn.closed)
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()

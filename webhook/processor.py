@@ -143,10 +143,23 @@ def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -
             except Exception:
                 logger.exception("webhook worker loop error")
                 time.sleep(1)
+                if wake.broken:
+                    wake = _reopened(wake)
             finally:
                 close_old_connections()
     finally:
         wake.close()
+
+
+def _reopened(wake: notifications.Listener) -> notifications.Listener:
+    """A new listener for one whose connection has gone: without it the worker would only
+    poll, and never lead again. The broken one is kept while the database can't be reached."""
+    wake.close()
+    try:
+        return notifications.Listener()
+    except Exception:
+        logger.warning("could not reconnect the webhook worker's listener; retrying", exc_info=True)
+        return wake
 
 
 # A batch this large shows deliveries arriving about as fast as one worker applies them: this

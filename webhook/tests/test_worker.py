@@ -149,3 +149,36 @@ def test_the_leader_reports_a_backlog_when_its_batch_is_large(monkeypatch):
         assert helper.wait(5) is True
     finally:
         helper.close()
+
+
+def test_a_worker_whose_listener_connection_is_cut_reconnects_and_leads_again():
+    if connection.vendor != "postgresql":
+        pytest.skip("the lead needs PostgreSQL")
+
+    def leader_pid():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND ((classid::bigint << 32) | objid::bigint) = %s",
+                [notifications.LEAD_LOCK],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    seen = {}
+
+    def cut_then_led_again():
+        pid = leader_pid()
+        if "cut" not in seen:
+            if pid:
+                seen["cut"] = pid
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            return False
+        if pid and pid != seen["cut"]:
+            seen["again"] = pid
+            return True
+        return False
+
+    run_until(cut_then_led_again, timeout=15)
+    assert "again" in seen
