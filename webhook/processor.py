@@ -129,17 +129,15 @@ def run_worker(*, idle_wait: float = 1.0, stop: threading.Event | None = None) -
                     if wake.wait(idle_wait):
                         _help(horizon)
                     continue
+                after = horizon.position
                 if time.monotonic() - last_full_scan >= SWEEP_EVERY:
                     last_full_scan = time.monotonic()
-                    done = process_next(after=0)
-                else:
-                    done = process_next(after=horizon.position)
-                if done:
-                    horizon.saw(done[-1])
-                    if len(done) >= BACKLOG_BATCH:
-                        wake.report_backlog()
-                else:
+                    after = 0
+                done = _apply_next(horizon, after=after)
+                if not done:
                     wake.wait(idle_wait)
+                elif len(done) >= BACKLOG_BATCH:
+                    wake.report_backlog()
             except Exception:
                 logger.exception("webhook worker loop error")
                 time.sleep(1)
@@ -169,12 +167,16 @@ BACKLOG_BATCH = 50
 
 def _help(horizon: "_Horizon") -> None:
     """Apply batches beside the leading worker until they no longer show a backlog."""
-    while True:
-        done = process_next(after=horizon.position)
-        if done:
-            horizon.saw(done[-1])
-        if len(done) < BACKLOG_BATCH:
-            return
+    while len(_apply_next(horizon, after=horizon.position)) >= BACKLOG_BATCH:
+        pass
+
+
+def _apply_next(horizon: "_Horizon", *, after: int) -> list[int]:
+    """`process_next`, with the newest delivery applied shown to `horizon`."""
+    done = process_next(after=after)
+    if done:
+        horizon.saw(done[-1])
+    return done
 
 
 HORIZON_LAG = 2.0  # seconds

@@ -33,21 +33,13 @@ def store_rows(rows: Sequence[Row]) -> list[int | DatabaseError]:
     fails, each row is tried alone, so one row PostgreSQL refuses can't fail the others; a
     row's result is then its id or the error that refused it."""
     try:
-        return list(Delivery.objects.store_many(rows))
+        return Delivery.objects.store_many(rows)
     except DatabaseError as error:
         # A broken connection stays broken for this thread until replaced.
         close_old_connections()
         if len(rows) == 1:
             return [error]
-    return [_store_alone(row) for row in rows]
-
-
-def _store_alone(row: Row) -> int | DatabaseError:
-    try:
-        return Delivery.objects.store_many([row])[0]
-    except DatabaseError as error:
-        close_old_connections()
-        return error
+    return [store_rows([row])[0] for row in rows]
 
 
 class StoreBatches:

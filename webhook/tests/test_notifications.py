@@ -60,10 +60,14 @@ def test_a_delivery_after_a_quiet_window_is_notified_at_once():
     assert all(run - at < 0.015 for run, at in zip(executor.runs, stored, strict=True))
 
 
+def postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the lead and notifications need PostgreSQL")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_notify_wakes_a_waiting_listener():
-    if connection.vendor != "postgresql":
-        pytest.skip("notifications need PostgreSQL")
+    postgresql_only()
     listener = notifications.Listener()
     try:
         assert listener.leading()
@@ -72,11 +76,6 @@ def test_a_notify_wakes_a_waiting_listener():
         assert listener.wait(5) is True
     finally:
         listener.close()
-
-
-def postgresql_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("the lead and notifications need PostgreSQL")
 
 
 @pytest.mark.django_db(transaction=True)
