@@ -1,10 +1,12 @@
 """The live socket at /ws/inbox/ on the real ASGI application: staff only, same origin only,
 and it forwards every frame of the inbox group."""
 
+import asyncio
+
 import pytest
 import pytest_asyncio
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,7 +15,7 @@ from django.db import connections
 from django.test import Client
 
 from config.asgi import application
-from inbox import realtime
+from inbox import fanout, realtime
 
 PATH = "/ws/inbox/"
 ORIGIN = (b"origin", b"http://127.0.0.1")
@@ -228,3 +230,90 @@ async def test_logging_in_elsewhere_leaves_open_sockets_alone():
         assert await socket.receive_nothing(timeout=0.2)
     finally:
         await socket.disconnect()
+
+
+async def frame(html: str) -> None:
+    await get_channel_layer().group_send(realtime.INBOX_GROUP, {"type": realtime.EVENT_TYPE, "html": html})
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_sockets_of_one_process_share_one_member_of_the_group_and_each_gets_every_frame_in_order():
+    sockets = [communicator(ORIGIN, await session_cookie(username=f"agent-{n}")) for n in range(3)]
+    for socket in sockets:
+        assert (await socket.connect())[0]
+    try:
+        layer = get_channel_layer()
+        if isinstance(layer, InMemoryChannelLayer):
+            assert len(layer.groups[realtime.INBOX_GROUP]) == 1
+        for n in range(5):
+            await frame(f"<p>{n}</p>")
+        for socket in sockets:
+            assert [await socket.receive_from(timeout=2) for _ in range(5)] == [f"<p>{n}</p>" for n in range(5)]
+    finally:
+        for socket in sockets:
+            await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_that_leaves_gets_no_more_frames_and_the_others_still_do():
+    staying = communicator(ORIGIN, await session_cookie(username="staying"))
+    leaving = communicator(ORIGIN, await session_cookie(username="leaving"))
+    assert (await staying.connect())[0]
+    assert (await leaving.connect())[0]
+    try:
+        await leaving.disconnect()
+        await frame("<p>after</p>")
+        assert await staying.receive_from(timeout=2) == "<p>after</p>"
+    finally:
+        await staying.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_the_shared_channel_stays_in_the_group_past_the_layers_expiry(monkeypatch):
+    layer = get_channel_layer()
+    monkeypatch.setattr(fanout, "REJOIN_EVERY", 0.1)
+    monkeypatch.setattr(layer, "group_expiry", 0.5, raising=False)
+    socket = communicator(ORIGIN, await session_cookie())
+    assert (await socket.connect())[0]
+    try:
+        await asyncio.sleep(1.0)
+        await frame("<p>a day later</p>")
+        assert await socket.receive_from(timeout=2) == "<p>a day later</p>"
+    finally:
+        await socket.disconnect()
+
+
+class Member:
+    def __init__(self, *, fails: bool = False) -> None:
+        self.fails = fails
+        self.got: list[str] = []
+
+    async def forward(self, event: dict) -> None:
+        if self.fails:
+            raise RuntimeError("socket gone")
+        self.got.append(event["html"])
+
+
+@pytest.mark.asyncio
+async def test_a_member_that_fails_costs_the_others_nothing(caplog):
+    group = "fanout-test"
+    shared = fanout.of(group)
+    assert fanout.of(group) is shared
+    broken, healthy = Member(fails=True), Member()
+    await shared.join(broken)
+    await shared.join(healthy)
+    try:
+        await get_channel_layer().group_send(group, {"type": realtime.EVENT_TYPE, "html": "<p>x</p>"})
+        for _ in range(100):
+            if healthy.got:
+                break
+            await asyncio.sleep(0.01)
+        assert healthy.got == ["<p>x</p>"]
+        assert "could not forward a frame" in caplog.text
+    finally:
+        await shared.leave(broken)
+        await shared.leave(healthy)
+    assert not shared.members
