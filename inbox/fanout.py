@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 # The in-memory layer forgets a group member after a day (`group_expiry`); joining again
 # keeps the shared channel in the group however long its sockets stay open.
 REJOIN_EVERY = 3600.0  # seconds
+RETRY_AFTER = 1.0  # seconds after a failed receive
 
 
 class Member(Protocol):
@@ -61,7 +62,13 @@ class Fanout:
 
     async def _forward(self, layer, channel: str) -> None:
         while True:
-            event = await layer.receive(channel)
+            try:
+                event = await layer.receive(channel)
+            except Exception:
+                # Every socket of the process depends on this loop: it must outlive a bad message.
+                logger.exception("could not receive a frame for the inbox's sockets")
+                await asyncio.sleep(RETRY_AFTER)
+                continue
             for member in list(self.members):
                 try:
                     await member.forward(event)

@@ -297,6 +297,14 @@ class Member:
         self.got.append(event["html"])
 
 
+async def received(member: Member) -> None:
+    """Wait up to a second for `member` to get a frame."""
+    for _ in range(100):
+        if member.got:
+            return
+        await asyncio.sleep(0.01)
+
+
 @pytest.mark.asyncio
 async def test_a_member_that_fails_costs_the_others_nothing(caplog):
     group = "fanout-test"
@@ -307,13 +315,36 @@ async def test_a_member_that_fails_costs_the_others_nothing(caplog):
     await shared.join(healthy)
     try:
         await get_channel_layer().group_send(group, {"type": realtime.EVENT_TYPE, "html": "<p>x</p>"})
-        for _ in range(100):
-            if healthy.got:
-                break
-            await asyncio.sleep(0.01)
+        await received(healthy)
         assert healthy.got == ["<p>x</p>"]
         assert "could not forward a frame" in caplog.text
     finally:
         await shared.leave(broken)
         await shared.leave(healthy)
     assert not shared.members
+
+
+@pytest.mark.asyncio
+async def test_a_frame_that_cannot_be_received_does_not_stop_the_ones_after_it(monkeypatch, caplog):
+    monkeypatch.setattr(fanout, "RETRY_AFTER", 0.01)
+    layer = get_channel_layer()
+    real_receive = layer.receive
+    failures = [RuntimeError("undecodable")]
+
+    async def receive(channel):
+        if failures:
+            raise failures.pop()
+        return await real_receive(channel)
+
+    monkeypatch.setattr(layer, "receive", receive)
+    group = "fanout-receive-test"
+    shared = fanout.of(group)
+    member = Member()
+    await shared.join(member)
+    try:
+        await get_channel_layer().group_send(group, {"type": realtime.EVENT_TYPE, "html": "<p>next</p>"})
+        await received(member)
+        assert member.got == ["<p>next</p>"]
+        assert "could not receive a frame" in caplog.text
+    finally:
+        await shared.leave(member)
