@@ -1,8 +1,8 @@
 """One subscription to the inbox group per server process, shared by all of its sockets.
 
 Every frame goes to every agent, so the channel layer need not carry each frame to each socket
-separately: per socket that costs a queue, a task switch, a decode and a dispatch, which was
-about 45 % of the server's CPU for a frame to 50 sockets in `make bench`. Instead the first
+separately: per socket that costs a queue, a task switch, a decode and a dispatch, a third of
+the server's CPU for each frame to 50 sockets in `make bench`'s push baseline. Instead the first
 socket of an event loop puts a channel of the loop's own into the group; one task reads that
 channel and hands each frame to every socket, in the order the frames came; the last socket to
 leave takes the channel out again."""
