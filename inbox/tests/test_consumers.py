@@ -243,6 +243,7 @@ async def test_sockets_of_one_process_share_one_member_of_the_group_and_each_get
     for socket in sockets:
         assert (await socket.connect())[0]
     try:
+        assert len(fanout.of(realtime.INBOX_GROUP).members) == 3
         layer = get_channel_layer()
         if isinstance(layer, InMemoryChannelLayer):
             assert len(layer.groups[realtime.INBOX_GROUP]) == 1
