@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
-from inbox import conversations, realtime, statuses
+from inbox import conversations, message_lookups, realtime, statuses
 from inbox.models import Conversation, Message, StatusEvent
 
 logger = logging.getLogger(__name__)
@@ -113,9 +113,7 @@ def _get(key: tuple[str, str]) -> Message:
 
 def _existing_messages(items: Sequence[Incoming]) -> dict[tuple[str, str], Message]:
     keys = {(i.phone_number_id, i.message_id) for i in items}
-    # By wamid alone, the number checked here: with one business number, a condition on it
-    # can lead the planner to read every message of that number instead of a few by wamid.
-    found = Message.objects.filter(message_id__in={wamid for _, wamid in keys}).order_by()
+    found = message_lookups.by_wamid({wamid for _, wamid in keys})
     return {key: m for m in found if (key := (m.phone_number_id, m.message_id)) in keys}
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from inbox import message_lookups
 from inbox.models import Conversation, Message
 
 PAGE_SIZE = 40
@@ -80,7 +81,7 @@ def attach_reactions(messages: list[Message]) -> None:
         # The business number is checked here, not in SQL: with one number in the inbox, a
         # condition on it can lead the planner to scan every message of that number.
         numbers = {m.phone_number_id for m in messages}
-        reactions = Message.objects.filter(message_type=REACTION, reply_to__in=wamids).select_related("author").order_by()
+        reactions = message_lookups.reactions_to(wamids)
         for reaction in sorted((r for r in reactions if r.phone_number_id in numbers), key=lambda r: (r.timestamp, r.pk)):
             # One reaction per sender: the latest replaces (or, without an emoji, removes) it.
             by_target[(reaction.phone_number_id, reaction.reply_to)][_sender(reaction)] = reaction

@@ -1,6 +1,8 @@
 """Every kind of message renders as a person expects, and user text is always escaped."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inbox.models import Message
@@ -98,6 +100,27 @@ def test_reactions_show_on_the_message_latest_per_sender(conversation, thread):
     reactions = html.split('class="reactions"')[1].split("</ul>")[0]
     assert "❤️" in reactions and "👍" not in reactions
     assert html.count('class="msg ') == 1
+
+
+def test_business_reactions_name_the_staff_member_in_the_same_queries_however_many(conversation, thread, django_user_model):
+    def react(author) -> None:
+        target = make_message(conversation=conversation, text_body="Ready?")
+        make_message(
+            conversation=conversation, direction=Message.OUTBOUND, message_type="reaction", text_body="👍",
+            reply_to=target.message_id, author=author,
+        )
+
+    ada = django_user_model.objects.create_user(username="ada", first_name="Ada", last_name="Lovelace", is_staff=True)
+    react(ada)
+    with CaptureQueriesContext(connection) as one:
+        assert 'title="Ada Lovelace"' in thread()
+    grace = django_user_model.objects.create_user(username="grace", first_name="Grace", is_staff=True)
+    react(grace)
+    react(ada)
+    with CaptureQueriesContext(connection) as three:
+        html = thread()
+    assert 'title="Grace"' in html and html.count('title="Ada Lovelace"') == 2
+    assert len(three) == len(one)
 
 
 def test_a_removed_reaction_is_gone(conversation, thread):
