@@ -62,16 +62,8 @@ def _mark_processed(deliveries: list[Delivery], parsed: list[payload.Parsed]) ->
     by_counts: dict[tuple[int, int], list[int]] = {}
     for delivery, result in zip(deliveries, parsed, strict=True):
         by_counts.setdefault((len(result.messages), len(result.statuses)), []).append(delivery.pk)
-    now = timezone.now()
     for (messages, statuses), pks in by_counts.items():
-        Delivery.objects.filter(pk__in=pks).update(
-            state=Delivery.PROCESSED,
-            error="",
-            attempts=F("attempts") + 1,
-            processed_at=now,
-            messages=messages,
-            statuses=statuses,
-        )
+        Delivery.objects.mark_processed(pks, messages=messages, statuses=statuses)
 
 
 def process_deliveries(deliveries: list[Delivery]) -> None:
