@@ -10,6 +10,7 @@ from collections.abc import Collection
 from django.db.models import prefetch_related_objects
 
 from inbox.models import Message
+from inbox.sql_lists import placeholders
 
 TABLE = Message._meta.db_table
 
@@ -20,7 +21,7 @@ def by_wamid(wamids: Collection[str]) -> list[Message]:
     number instead of a few by wamid."""
     if not wamids:
         return []
-    return list(Message.objects.raw(f"SELECT * FROM {TABLE} WHERE message_id IN ({_placeholders(wamids)})", list(wamids)))
+    return list(Message.objects.raw(f"SELECT * FROM {TABLE} WHERE message_id IN ({placeholders(wamids)})", list(wamids)))
 
 
 def reactions_to(wamids: Collection[str]) -> list[Message]:
@@ -30,13 +31,9 @@ def reactions_to(wamids: Collection[str]) -> list[Message]:
         return []
     reactions = list(
         Message.objects.raw(
-            f"SELECT * FROM {TABLE} WHERE message_type = %s AND reply_to IN ({_placeholders(wamids)})",
+            f"SELECT * FROM {TABLE} WHERE message_type = %s AND reply_to IN ({placeholders(wamids)})",
             ["reaction", *wamids],
         )
     )
     prefetch_related_objects([r for r in reactions if r.author_id], "author")
     return reactions
-
-
-def _placeholders(values: Collection) -> str:
-    return ", ".join(["%s"] * len(values))

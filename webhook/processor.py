@@ -12,10 +12,10 @@ import queue
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import close_old_connections, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from webhook import ingest, notifications
@@ -87,22 +87,22 @@ def process(pks: list[int]) -> int:
     releases them for the next one."""
     # Found by primary key alone, the state checked here: the state index fills with entries
     # of processed rows between vacuums, and a lookup through it slows with them.
-    return len(_apply(Delivery.objects.filter(pk__in=pks).order_by("pk")))
+    return len(_apply(lambda: Delivery.objects.claim(pks)))
 
 
 def process_next(*, after: int) -> list[int]:
     """Claim and apply the oldest unprocessed deliveries with ids above `after`, in one query
     rather than a lookup and then a claim; returns their ids."""
-    return _apply(Delivery.objects.filter(pk__gt=after, state=Delivery.RECEIVED).order_by("pk")[:BATCH_SIZE])
+    return _apply(lambda: Delivery.objects.claim_next(after=after, limit=BATCH_SIZE))
 
 
-def _apply(deliveries: QuerySet) -> list[int]:
-    """Claim `deliveries` (ordered) and apply those still unprocessed; returns their ids."""
+def _apply(claim: Callable[[], list[Delivery]]) -> list[int]:
+    """Apply those of the deliveries `claim` locks that are still unprocessed; returns their
+    ids."""
     with transaction.atomic():
         # Locked rows belong to another processor, and one processed meanwhile no longer
         # matches once its lock is released: both are skipped.
-        claimed = deliveries.select_for_update(skip_locked=True)
-        batch = [d for d in claimed if d.state == Delivery.RECEIVED]
+        batch = [d for d in claim() if d.state == Delivery.RECEIVED]
         if batch:
             ingest.process_deliveries(batch)
     return [d.pk for d in batch]
