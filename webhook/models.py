@@ -33,8 +33,8 @@ class DeliveryManager(models.Manager):
             return [row[0] for row in cursor.fetchall()]
 
     def claim(self, pks: Sequence[int]) -> list["Delivery"]:
-        """Lock these deliveries, oldest first, for the current transaction; any another worker
-        holds are left out."""
+        """Lock these deliveries, oldest first, for the current transaction; any that another
+        worker holds are left out."""
         if not pks:
             return []
         return self._claim(f"id IN ({placeholders(pks)})", list(pks))
