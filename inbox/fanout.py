@@ -42,11 +42,17 @@ class Fanout:
             self.members[member] = None
             if self._channel is None:
                 layer = get_channel_layer()
-                self._channel = await layer.new_channel()
-                await layer.group_add(self.group, self._channel)
+                try:
+                    channel = await layer.new_channel()
+                    await layer.group_add(self.group, channel)
+                except BaseException:
+                    # The socket fails to connect; the next one starts afresh.
+                    self.members.pop(member, None)
+                    raise
+                self._channel = channel
                 self._tasks = [
-                    asyncio.create_task(self._forward(layer, self._channel)),
-                    asyncio.create_task(self._stay_joined(layer, self._channel)),
+                    asyncio.create_task(self._forward(layer, channel)),
+                    asyncio.create_task(self._stay_joined(layer, channel)),
                 ]
 
     async def leave(self, member: Member) -> None:
@@ -54,11 +60,13 @@ class Fanout:
             self.members.pop(member, None)
             if self.members or self._channel is None:
                 return
-            for task in self._tasks:
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-            await get_channel_layer().group_discard(self.group, self._channel)
+            # Cleared first: if the layer can't be reached, the next join still starts afresh.
+            channel, tasks = self._channel, self._tasks
             self._channel, self._tasks = None, []
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await get_channel_layer().group_discard(self.group, channel)
 
     async def _forward(self, layer, channel: str) -> None:
         while True:

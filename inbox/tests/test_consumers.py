@@ -349,3 +349,57 @@ async def test_a_frame_that_cannot_be_received_does_not_stop_the_ones_after_it(m
         assert "could not receive a frame" in caplog.text
     finally:
         await shared.leave(member)
+
+
+@pytest.mark.asyncio
+async def test_a_join_the_layer_refused_leaves_the_next_one_to_start_afresh(monkeypatch):
+    layer = get_channel_layer()
+    real_group_add = layer.group_add
+    refusals = [ConnectionError("Redis is restarting")]
+
+    async def group_add(group, channel):
+        if refusals:
+            raise refusals.pop()
+        await real_group_add(group, channel)
+
+    monkeypatch.setattr(layer, "group_add", group_add)
+    group = "fanout-join-test"
+    shared = fanout.of(group)
+    first, second = Member(), Member()
+    with pytest.raises(ConnectionError):
+        await shared.join(first)
+    assert first not in shared.members
+    await shared.join(second)
+    try:
+        await get_channel_layer().group_send(group, {"type": realtime.EVENT_TYPE, "html": "<p>back</p>"})
+        await received(second)
+        assert second.got == ["<p>back</p>"]
+    finally:
+        await shared.leave(second)
+
+
+@pytest.mark.asyncio
+async def test_a_leave_the_layer_refused_leaves_the_next_join_to_start_afresh(monkeypatch):
+    layer = get_channel_layer()
+    real_group_discard = layer.group_discard
+    refusals = [ConnectionError("Redis is restarting")]
+
+    async def group_discard(group, channel):
+        if refusals:
+            raise refusals.pop()
+        await real_group_discard(group, channel)
+
+    monkeypatch.setattr(layer, "group_discard", group_discard)
+    group = "fanout-leave-test"
+    shared = fanout.of(group)
+    first, second = Member(), Member()
+    await shared.join(first)
+    with pytest.raises(ConnectionError):
+        await shared.leave(first)
+    await shared.join(second)
+    try:
+        await get_channel_layer().group_send(group, {"type": realtime.EVENT_TYPE, "html": "<p>back</p>"})
+        await received(second)
+        assert second.got == ["<p>back</p>"]
+    finally:
+        await shared.leave(second)
