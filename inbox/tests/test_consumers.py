@@ -306,18 +306,36 @@ async def received(member: Member) -> None:
         await asyncio.sleep(0.01)
 
 
+async def gets(shared: fanout.Fanout, member: Member, html: str) -> None:
+    """A frame sent to the fan-out's group reaches `member`."""
+    await get_channel_layer().group_send(shared.group, {"type": realtime.EVENT_TYPE, "html": html})
+    await received(member)
+    assert member.got == [html]
+
+
+def fail_once(monkeypatch, method: str, error: Exception) -> None:
+    """The channel layer's `method` raises `error` the first time it is called."""
+    layer = get_channel_layer()
+    real = getattr(layer, method)
+    failures = [error]
+
+    async def failing(*args):
+        if failures:
+            raise failures.pop()
+        return await real(*args)
+
+    monkeypatch.setattr(layer, method, failing)
+
+
 @pytest.mark.asyncio
 async def test_a_member_that_fails_costs_the_others_nothing(caplog):
-    group = "fanout-test"
-    shared = fanout.of(group)
-    assert fanout.of(group) is shared
+    shared = fanout.of("fanout-test")
+    assert fanout.of("fanout-test") is shared
     broken, healthy = Member(fails=True), Member()
     await shared.join(broken)
     await shared.join(healthy)
     try:
-        await get_channel_layer().group_send(group, {"type": realtime.EVENT_TYPE, "html": "<p>x</p>"})
-        await received(healthy)
-        assert healthy.got == ["<p>x</p>"]
+        await gets(shared, healthy, "<p>x</p>")
         assert "could not forward a frame" in caplog.text
     finally:
         await shared.leave(broken)
@@ -328,24 +346,12 @@ async def test_a_member_that_fails_costs_the_others_nothing(caplog):
 @pytest.mark.asyncio
 async def test_a_frame_that_cannot_be_received_does_not_stop_the_ones_after_it(monkeypatch, caplog):
     monkeypatch.setattr(fanout, "RETRY_AFTER", 0.01)
-    layer = get_channel_layer()
-    real_receive = layer.receive
-    failures = [RuntimeError("undecodable")]
-
-    async def receive(channel):
-        if failures:
-            raise failures.pop()
-        return await real_receive(channel)
-
-    monkeypatch.setattr(layer, "receive", receive)
-    group = "fanout-receive-test"
-    shared = fanout.of(group)
+    fail_once(monkeypatch, "receive", RuntimeError("undecodable"))
+    shared = fanout.of("fanout-receive-test")
     member = Member()
     await shared.join(member)
     try:
-        await get_channel_layer().group_send(group, {"type": realtime.EVENT_TYPE, "html": "<p>next</p>"})
-        await received(member)
-        assert member.got == ["<p>next</p>"]
+        await gets(shared, member, "<p>next</p>")
         assert "could not receive a frame" in caplog.text
     finally:
         await shared.leave(member)
@@ -353,53 +359,29 @@ async def test_a_frame_that_cannot_be_received_does_not_stop_the_ones_after_it(m
 
 @pytest.mark.asyncio
 async def test_a_join_the_layer_refused_leaves_the_next_one_to_start_afresh(monkeypatch):
-    layer = get_channel_layer()
-    real_group_add = layer.group_add
-    refusals = [ConnectionError("Redis is restarting")]
-
-    async def group_add(group, channel):
-        if refusals:
-            raise refusals.pop()
-        await real_group_add(group, channel)
-
-    monkeypatch.setattr(layer, "group_add", group_add)
-    group = "fanout-join-test"
-    shared = fanout.of(group)
+    fail_once(monkeypatch, "group_add", ConnectionError("Redis is restarting"))
+    shared = fanout.of("fanout-join-test")
     first, second = Member(), Member()
     with pytest.raises(ConnectionError):
         await shared.join(first)
     assert first not in shared.members
     await shared.join(second)
     try:
-        await get_channel_layer().group_send(group, {"type": realtime.EVENT_TYPE, "html": "<p>back</p>"})
-        await received(second)
-        assert second.got == ["<p>back</p>"]
+        await gets(shared, second, "<p>back</p>")
     finally:
         await shared.leave(second)
 
 
 @pytest.mark.asyncio
 async def test_a_leave_the_layer_refused_leaves_the_next_join_to_start_afresh(monkeypatch):
-    layer = get_channel_layer()
-    real_group_discard = layer.group_discard
-    refusals = [ConnectionError("Redis is restarting")]
-
-    async def group_discard(group, channel):
-        if refusals:
-            raise refusals.pop()
-        await real_group_discard(group, channel)
-
-    monkeypatch.setattr(layer, "group_discard", group_discard)
-    group = "fanout-leave-test"
-    shared = fanout.of(group)
+    fail_once(monkeypatch, "group_discard", ConnectionError("Redis is restarting"))
+    shared = fanout.of("fanout-leave-test")
     first, second = Member(), Member()
     await shared.join(first)
     with pytest.raises(ConnectionError):
         await shared.leave(first)
     await shared.join(second)
     try:
-        await get_channel_layer().group_send(group, {"type": realtime.EVENT_TYPE, "html": "<p>back</p>"})
-        await received(second)
-        assert second.got == ["<p>back</p>"]
+        await gets(shared, second, "<p>back</p>")
     finally:
         await shared.leave(second)
