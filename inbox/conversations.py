@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
+from inbox import sql_rows
 from inbox.models import Conversation, FormerNumber
 from inbox.sql_lists import placeholders
 
@@ -71,12 +72,10 @@ def _by_customer_ids(numbers: set[str], *, wa_ids: set[str], user_ids: set[str])
     if not numbers or not ids:
         return []
     matches = " OR ".join(f"{column} IN ({placeholders(values)})" for column, values in ids)
-    return list(
-        Conversation.objects.raw(
-            f"SELECT * FROM {Conversation._meta.db_table} WHERE phone_number_id IN ({placeholders(numbers)})"
-            f" AND ({matches})",
-            [*numbers, *(value for _, values in ids for value in values)],
-        )
+    return sql_rows.fetch(
+        Conversation,
+        f"WHERE phone_number_id IN ({placeholders(numbers)}) AND ({matches})",
+        [*numbers, *(value for _, values in ids for value in values)],
     )
 
 

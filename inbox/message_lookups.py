@@ -9,10 +9,9 @@ from collections.abc import Collection
 
 from django.db.models import prefetch_related_objects
 
+from inbox import sql_rows
 from inbox.models import Message
 from inbox.sql_lists import placeholders
-
-TABLE = Message._meta.db_table
 
 
 def by_wamid(wamids: Collection[str]) -> list[Message]:
@@ -21,7 +20,7 @@ def by_wamid(wamids: Collection[str]) -> list[Message]:
     number instead of a few by wamid."""
     if not wamids:
         return []
-    return list(Message.objects.raw(f"SELECT * FROM {TABLE} WHERE message_id IN ({placeholders(wamids)})", list(wamids)))
+    return sql_rows.fetch(Message, f"WHERE message_id IN ({placeholders(wamids)})", list(wamids))
 
 
 def reactions_to(wamids: Collection[str]) -> list[Message]:
@@ -29,11 +28,8 @@ def reactions_to(wamids: Collection[str]) -> list[Message]:
     behind a business reaction)."""
     if not wamids:
         return []
-    reactions = list(
-        Message.objects.raw(
-            f"SELECT * FROM {TABLE} WHERE message_type = %s AND reply_to IN ({placeholders(wamids)})",
-            ["reaction", *wamids],
-        )
+    reactions = sql_rows.fetch(
+        Message, f"WHERE message_type = %s AND reply_to IN ({placeholders(wamids)})", ["reaction", *wamids]
     )
     prefetch_related_objects([r for r in reactions if r.author_id], "author")
     return reactions

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from django.db import connection, models
 from django.utils import timezone
 
+from inbox import sql_rows
 from inbox.sql_lists import placeholders
 
 
@@ -46,12 +47,12 @@ class DeliveryManager(models.Manager):
     def _claim(self, condition: str, params: list, *, limit: int | None = None) -> list["Delivery"]:
         # Plain SQL: a worker claims once per batch, and the ORM compiled the query anew
         # each time (1.0 against 0.7 ms with the commit).
-        sql = f"SELECT * FROM {self.model._meta.db_table} WHERE {condition} ORDER BY id"
+        sql = f"WHERE {condition} ORDER BY id"
         if limit is not None:
             sql, params = sql + " LIMIT %s", [*params, limit]
         if connection.features.has_select_for_update_skip_locked:
             sql += " FOR UPDATE SKIP LOCKED"
-        return list(self.raw(sql, params))
+        return sql_rows.fetch(self.model, sql, params)
 
     def mark_processed(self, pks: Sequence[int], *, messages: int, statuses: int) -> None:
         """Record deliveries as applied, with what each held. Every batch a worker applies ends
