@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run demo test bench worker clean-venv
+.PHONY: run demo test bench clean-venv
 
 # The first interpreter that is Python 3.12 or newer: python3.13, python3.12, python3,
 # then pyenv's installed versions.
